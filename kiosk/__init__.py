@@ -1,0 +1,58 @@
+"""The station kiosk: one ``create_app()`` for both roles (station and central)."""
+import os
+import secrets
+
+from flask import Flask
+
+from . import config as kiosk_config
+
+__version__ = "0.1.0"
+
+
+def create_app(test_config=None):
+    """Build the app: config → database → extensions → the role's blueprints."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    app.config.from_mapping(kiosk_config.DEFAULTS)
+    app.config["DATABASE"] = os.path.join(app.instance_path, "kiosk.sqlite3")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(kiosk_config.from_environment(app.config))
+    else:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    if app.config["KIOSK_ROLE"] not in ("station", "central"):
+        raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
+
+    from . import db, extensions, logs
+    logs.init_app(app)
+    db.init_app(app)
+    extensions.init_app(app)
+
+    from . import cli
+    cli.init_app(app)
+    for feature in _features(app.config["KIOSK_ROLE"]):
+        feature.init_app(app)
+    return app
+
+
+def _features(role):
+    """The feature modules of a role, each with ``init_app(app)``, in home-screen order."""
+    from . import admin, identify, kiosk_home, photos
+    common = [kiosk_home, photos, admin]
+    if role == "station":
+        return common + [identify]
+    return common
+
+
+def _instance_secret(instance_path):
+    """A secret key made on first start and kept in the instance folder, never in git."""
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    with open(path) as fh:
+        return fh.read().strip()

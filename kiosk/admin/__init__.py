@@ -1,0 +1,22 @@
+"""The union chair's pages under /admin: login, roster, and each feature's admin views."""
+from flask import Blueprint
+from flask_babel import lazy_gettext as _l
+
+from ..tiles import AdminSection, admin_sections, register_admin_section
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from . import auth, roster  # noqa: E402  (views register on bp)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    register_admin_section(app, AdminSection("admin.members", _l("Members"),
+                                             _l("Search, add, edit and deactivate members"), order=10))
+    register_admin_section(app, AdminSection("admin.teams", _l("Workshops and teams"),
+                                             _l("The teams workers pick at the kiosk"), order=11))
+
+    @app.context_processor
+    def _admin_context():
+        return {"current_admin": auth.current_admin,
+                "admin_sections": lambda: admin_sections(app)}

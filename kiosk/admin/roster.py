@@ -1,0 +1,174 @@
+"""The roster: workshops, teams and members (search, add, edit, deactivate)."""
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from peewee import IntegrityError, fn
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from ..db import db
+from ..htmx import render
+from ..models import Member, Team, Workshop
+from ..photo_processing import PhotoError
+from ..roster_service import photo_error_message, set_photo
+from . import bp
+from .auth import audit, login_required
+
+PAGE_SIZE = 50
+
+
+class WorkshopForm(FlaskForm):
+    name = StringField(_l("Workshop name"), validators=[DataRequired(), Length(max=60)])
+    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
+
+
+class TeamForm(FlaskForm):
+    workshop = SelectField(_l("Workshop"), validators=[DataRequired()])
+    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=60)])
+    sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
+
+
+class MemberForm(FlaskForm):
+    staff_no = StringField(_l("Staff number"), validators=[
+        DataRequired(), Length(max=32),
+        Regexp(r"^[0-9A-Za-z-]+$", message=_l("Use digits, letters and '-' only."))])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
+    team = SelectField(_l("Team"), validators=[DataRequired()])
+    badge_code = StringField(_l("Badge code"), validators=[Optional(), Length(max=64)])
+    birthday = DateField(_l("Birthday"), validators=[Optional()])
+    photo_consent = BooleanField(_l("Agrees to show photo and name on public boards"))
+    photo = FileField(_l("Photo"))
+
+
+def _team_choices():
+    return [(str(t.id), t.label) for t in Team.listed()]
+
+
+@bp.route("/roster/teams", methods=["GET", "POST"])
+@login_required
+def teams():
+    """Workshops and their teams; add either."""
+    workshop_form = WorkshopForm(prefix="w")
+    team_form = TeamForm(prefix="t")
+    team_form.workshop.choices = [(str(w.id), w.name) for w in Workshop.listed()]
+    if request.method == "POST":
+        if request.form.get("kind") == "workshop" and workshop_form.validate_on_submit():
+            try:
+                with db.atomic():
+                    workshop = Workshop.create(name=workshop_form.name.data.strip(),
+                                               sort_order=workshop_form.sort_order.data or 0)
+                audit("add workshop", workshop.name)
+                flash(_("Workshop %(name)s added.", name=workshop.name))
+                return redirect(url_for("admin.teams"))
+            except IntegrityError:
+                workshop_form.name.errors.append(_("A workshop with this name exists already."))
+        elif request.form.get("kind") == "team" and team_form.validate_on_submit():
+            try:
+                with db.atomic():
+                    team = Team.create(workshop=team_form.workshop.data,
+                                       name=team_form.name.data.strip(),
+                                       sort_order=team_form.sort_order.data or 0)
+                audit("add team", team.label)
+                flash(_("Team %(name)s added.", name=team.label))
+                return redirect(url_for("admin.teams"))
+            except IntegrityError:
+                team_form.name.errors.append(_("This workshop has a team with this name already."))
+    workshops = list(Workshop.select().order_by(Workshop.sort_order, Workshop.name))
+    return render("admin/roster/teams.html", workshops=workshops,
+                  workshop_form=workshop_form, team_form=team_form, counts=_member_counts())
+
+
+def _member_counts():
+    query = (Member.select(Member.team, fn.COUNT(Member.id))
+             .where(Member.active).group_by(Member.team).tuples())
+    return {str(team_id): count for team_id, count in query}
+
+
+@bp.post("/roster/teams/<uuid:team_id>/active")
+@login_required
+def toggle_team(team_id):
+    """Hide a team from the kiosk, or show it again."""
+    team = Team.get_or_none(Team.id == team_id) or abort(404)
+    team.active = request.form.get("active") == "1"
+    team.save()
+    audit("show team" if team.active else "hide team", team.label)
+    return redirect(url_for("admin.teams"))
+
+
+@bp.get("/roster/members")
+@login_required
+def members():
+    """Search the members, page by page."""
+    text = request.args.get("q", "").strip()[:40]
+    show_inactive = request.args.get("inactive") == "1"
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = Member.search(text, include_inactive=show_inactive)
+    total = query.count()
+    rows = list(query.paginate(page, PAGE_SIZE))
+    return render("admin/roster/members.html", "results", members=rows, q=text,
+                  show_inactive=show_inactive, page=page, total=total,
+                  pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
+
+
+@bp.route("/roster/members/new", methods=["GET", "POST"])
+@login_required
+def add_member():
+    """Add a member."""
+    return _edit_member(Member())
+
+
+@bp.route("/roster/members/<uuid:member_id>", methods=["GET", "POST"])
+@login_required
+def edit_member(member_id):
+    """Edit a member: details, photo and consent."""
+    member = Member.get_or_none(Member.id == member_id) or abort(404)
+    return _edit_member(member)
+
+
+def _edit_member(member):
+    is_new = member.staff_no is None
+    form = MemberForm(obj=None if is_new else member,
+                      data=None if is_new or request.method == "POST"
+                      else {"team": str(member.team_id)})
+    form.team.choices = _team_choices()
+    if form.validate_on_submit():
+        member.staff_no = form.staff_no.data.strip()
+        member.name = form.name.data.strip()
+        member.team = form.team.data
+        member.badge_code = (form.badge_code.data or "").strip() or None
+        member.birthday = form.birthday.data
+        member.photo_consent = form.photo_consent.data
+        upload = form.photo.data
+        try:
+            with db.atomic():
+                member.save(force_insert=is_new)
+                if upload and upload.filename:
+                    set_photo(member, upload.read(), current_app.config)
+        except IntegrityError:
+            clash = (Member.select().where((Member.staff_no == member.staff_no)
+                                           & (Member.id != member.id)).exists())
+            field = form.staff_no if clash else form.badge_code
+            field.errors.append(_("Another member has this staff number already.") if clash
+                                else _("Another member has this badge code already."))
+        except PhotoError as error:
+            form.photo.errors.append(photo_error_message(error))
+        else:
+            audit("add member" if is_new else "edit member", member.staff_no)
+            flash(_("Saved %(name)s.", name=member.name))
+            return redirect(url_for("admin.members", q=member.staff_no))
+    return render("admin/roster/member_form.html", form=form, member=member, is_new=is_new)
+
+
+@bp.post("/roster/members/<uuid:member_id>/active")
+@login_required
+def toggle_member(member_id):
+    """Deactivate a member (never deleted: their history stays), or reactivate."""
+    member = Member.get_or_none(Member.id == member_id) or abort(404)
+    member.active = request.form.get("active") == "1"
+    member.save()
+    audit("reactivate member" if member.active else "deactivate member", member.staff_no)
+    flash(_("%(name)s is active again.", name=member.name) if member.active
+          else _("%(name)s is deactivated; their history is kept.", name=member.name))
+    return redirect(request.referrer or url_for("admin.members"))

@@ -1,0 +1,56 @@
+"""Defaults and environment variables, in one place.
+
+Precedence (as in flaskr): these defaults, then ``instance/config.py``, then
+``KIOSK_*`` environment variables, then the ``test_config`` dict of ``create_app``.
+"""
+import os
+
+DEFAULTS = {
+    # station: the touchscreen terminal; central: the city federation's server.
+    "KIOSK_ROLE": "station",
+    # A path, or a URL such as postgresql://user@host/db (central at scale).
+    "DATABASE": None,  # filled in by create_app: instance/kiosk.sqlite3
+    "DATABASE_URL": None,
+    "BABEL_DEFAULT_LOCALE": "zh_Hans",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "KIOSK_LANGUAGES": ["zh_Hans", "en"],
+    # Seconds without a touch before any screen returns to home; forms warn
+    # with a countdown for the last KIOSK_IDLE_WARNING seconds.
+    "KIOSK_IDLE_SECONDS": 60,
+    "KIOSK_IDLE_WARNING": 10,
+    # How long an identification at the kiosk stays valid for the next step.
+    "KIOSK_IDENTIFIED_SECONDS": 120,
+    # Admin sessions expire after this many minutes without a request.
+    "ADMIN_SESSION_MINUTES": 30,
+    "ADMIN_MAX_FAILED_LOGINS": 5,
+    "ADMIN_LOCKOUT_MINUTES": 15,
+    # Uploads: roster CSV and photos (a zip of photos may be large).
+    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
+    "PHOTO_MAX_PIXELS": 40_000_000,
+    "PHOTO_SIZE": 320,
+    "LOG_MAX_BYTES": 2 * 1024 * 1024,
+    "LOG_BACKUPS": 3,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "WTF_CSRF_TIME_LIMIT": None,  # a kiosk page may stay open all shift
+}
+
+# Environment variables read on top of the instance config; ints stay ints.
+ENV_KEYS = [
+    "KIOSK_ROLE", "DATABASE", "DATABASE_URL", "SECRET_KEY",
+    "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
+    "ADMIN_SESSION_MINUTES", "BABEL_DEFAULT_LOCALE",
+]
+
+
+def from_environment(defaults):
+    """Return the ENV_KEYS that are set, cast to the type of their default."""
+    found = {}
+    for key in ENV_KEYS:
+        if key in os.environ:
+            value = os.environ[key]
+            if isinstance(defaults.get(key), int):
+                value = int(value)
+            found[key] = value
+    return found

@@ -1,0 +1,164 @@
+"""Identification at the kiosk: one component that every feature calls.
+
+A worker identifies in one of three ways — tap their team, then their photo;
+type their staff number on the keypad; or scan a badge with a reader that
+types the code and Enter — and is sent on to ``next``. A feature asks for an
+identified member with ``@member_required`` (or ``identified_member()``) and
+links to ``identify_url(next)``.
+
+The identification is short-lived and kept in the session only, so the next
+person at the terminal is never taken for the last one.
+"""
+import time
+import uuid
+from functools import wraps
+
+from flask import (Blueprint, current_app, redirect, request, session, url_for)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from .htmx import redirect_to, render
+from .kiosk_home import safe_next
+from .models import Member, Team
+from .tiles import Tile, register_tile
+
+bp = Blueprint("identify", __name__, url_prefix="/identify")
+
+METHODS = ("photo", "keypad", "badge")
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    # Identification on its own: a worker checks that the station knows them.
+    register_tile(app, Tile("identify.start", _l("My details"),
+                            _l("Check that the station knows you"), "idcard",
+                            order=90, tone="slate"))
+
+
+def identified_member():
+    """The member identified at this terminal in the last few minutes, or None."""
+    data = session.get("member")
+    if not data:
+        return None
+    if time.time() - data.get("at", 0) > current_app.config["KIOSK_IDENTIFIED_SECONDS"]:
+        session.pop("member", None)
+        return None
+    member = Member.get_or_none((Member.id == data["id"]) & Member.active)
+    if member is None:
+        session.pop("member", None)
+    return member
+
+
+def identified_method():
+    """How the current member identified: photo, keypad or badge."""
+    return (session.get("member") or {}).get("method")
+
+
+def remember(member, method):
+    session["member"] = {"id": str(member.id), "at": time.time(), "method": method}
+
+
+def forget_member():
+    session.pop("member", None)
+
+
+def identify_url(next_url, purpose=None):
+    return url_for("identify.start", next=next_url, purpose=purpose)
+
+
+def member_required(view):
+    """Send an unidentified visitor through identification, then back here."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if identified_member() is None:
+            return redirect_to(identify_url(request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def _context(**extra):
+    next_url = safe_next(request.values.get("next"))
+    return {"next_url": next_url, "purpose": request.values.get("purpose") or "",
+            "workshops": _workshops_with_teams(), **extra}
+
+
+def _workshops_with_teams():
+    grouped = {}
+    for team in Team.listed():
+        grouped.setdefault(team.workshop, []).append(team)
+    return list(grouped.items())
+
+
+@bp.get("/")
+def start():
+    """Who are you? Pick your team, type your staff number, or scan your badge."""
+    mode = request.args.get("mode", "teams")
+    if mode not in ("teams", "keypad"):
+        mode = "teams"
+    return render("identify/start.html", "picker", mode=mode, **_context())
+
+
+@bp.get("/team/<uuid:team_id>")
+def team(team_id):
+    """The photo grid of one team."""
+    team = Team.get_or_none((Team.id == team_id) & Team.active)
+    if team is None:
+        return render("identify/start.html", "picker", mode="teams",
+                      **_context(error=_("That team was not found. Please choose again.")))
+    members = Member.active_members().where(Member.team == team).order_by(Member.name)
+    return render("identify/start.html", "picker", mode="photos", team=team,
+                  members=list(members), **_context())
+
+
+@bp.post("/member")
+def by_photo():
+    """A tap on one's own photo in the grid."""
+    member_id = request.form.get("member_id", "")
+    member = (Member.get_or_none((Member.id == member_id) & Member.active)
+              if _is_uuid(member_id) else None)
+    if member is None:
+        return render("identify/start.html", "picker", mode="teams",
+                      **_context(error=_("That person was not found. Please choose again."))), 422
+    remember(member, "photo")
+    return redirect_to(_after(member))
+
+
+@bp.post("/code")
+def by_code():
+    """A staff number from the keypad, or a badge code from a scanner."""
+    method = request.form.get("method") if request.form.get("method") in METHODS else "keypad"
+    code = request.form.get("code", "")
+    member = Member.find_by_code(code)
+    if member is None:
+        message = (_("This badge is not registered. Please use your staff number, "
+                     "or ask the union office to register your badge.")
+                   if method == "badge" else
+                   _("No member has the staff number %(code)s. Please check and try again.",
+                     code=code.strip()[:32]))
+        typed = code.strip()[:32] if method == "keypad" else ""
+        return render("identify/start.html", "picker", mode="keypad",
+                      **_context(error=message, typed=typed)), 422
+    remember(member, method)
+    return redirect_to(_after(member))
+
+
+@bp.get("/hello")
+def hello():
+    """Shown when identification was the whole point (no feature waiting)."""
+    member = identified_member()
+    if member is None:
+        return redirect(url_for("identify.start"))
+    return render("identify/hello.html", member=member)
+
+
+def _after(member):
+    target = request.values.get("next")
+    return safe_next(target) if target else url_for("identify.hello")
+
+
+def _is_uuid(value):
+    try:
+        uuid.UUID(str(value))
+        return True
+    except ValueError:
+        return False

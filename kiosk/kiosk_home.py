@@ -1,0 +1,43 @@
+"""The home (attract) screen, the language switch and the idle reset."""
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from .htmx import render
+from .tiles import home_tiles
+
+bp = Blueprint("home", __name__)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+# What belongs to the person standing at the terminal; cleared for the next one.
+KIOSK_SESSION_KEYS = ("member", "lang", "draft")
+
+
+@bp.get("/")
+def index():
+    """The home screen: one large tile per feature of this station."""
+    return render("home/index.html", tiles=home_tiles(current_app))
+
+
+@bp.get("/lang/<code>")
+def switch_language(code):
+    """Switch the language for this visitor, staying on the same screen."""
+    if code in current_app.config["KIOSK_LANGUAGES"]:
+        session["lang"] = code
+    return redirect(safe_next(request.args.get("next")), code=303)
+
+
+@bp.get("/reset")
+def reset():
+    """Return to home for the next person: drop identification, drafts and language."""
+    for key in KIOSK_SESSION_KEYS:
+        session.pop(key, None)
+    return redirect(url_for("home.index"), code=303)
+
+
+def safe_next(target):
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("home.index")

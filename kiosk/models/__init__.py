@@ -1,0 +1,9 @@
+"""All models, importable from one place."""
+from .admin import AdminUser, AuditLog
+from .base import BaseModel, Setting, SyncedModel, this_station_id, utcnow
+from .roster import Member, MemberPhoto, Team, Workshop
+
+__all__ = [
+    "AdminUser", "AuditLog", "BaseModel", "Member", "MemberPhoto", "Setting",
+    "SyncedModel", "Team", "Workshop", "this_station_id", "utcnow",
+]

@@ -1,0 +1,39 @@
+"""Member photos, served from the database with a long browser cache."""
+from flask import Blueprint, abort, make_response, request, session
+
+from .models import Member, MemberPhoto
+
+bp = Blueprint("photos", __name__)
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+
+
+@bp.get("/photos/<uuid:member_id>.jpg")
+def photo(member_id):
+    """A member's photo: public only with their consent, always to an administrator."""
+    member = Member.get_or_none(Member.id == member_id)
+    if member is None or member.photo_digest is None:
+        abort(404)
+    if not (member.photo_consent or session.get("admin_id")):
+        abort(404)
+    if request.if_none_match.contains(member.photo_digest):
+        return "", 304
+    row = MemberPhoto.get_or_none(MemberPhoto.member == member)
+    if row is None:
+        abort(404)
+    response = make_response(bytes(row.jpeg))
+    response.mimetype = "image/jpeg"
+    response.set_etag(member.photo_digest)
+    # Page URLs carry ?v=<digest>, so a changed photo is a new URL.
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+def photo_url(member):
+    """The photo URL for a member who has one, versioned by its digest; else None."""
+    from flask import url_for
+    if member.photo_digest is None:
+        return None
+    return url_for("photos.photo", member_id=member.id, v=member.photo_digest)

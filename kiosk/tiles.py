@@ -1,0 +1,50 @@
+"""The home screen's tiles: each feature blueprint registers its own.
+
+The home screen shows exactly the features this station has, in order, and a
+new feature adds a tile without touching the home screen's code.
+"""
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Tile:
+    endpoint: str
+    title: str          # a lazy_gettext string
+    subtitle: str       # a lazy_gettext string
+    icon: str           # the name of a template under templates/icons/
+    order: int = 50
+    tone: str = "blue"
+
+
+def register_tile(app, tile):
+    app.extensions.setdefault("kiosk_tiles", []).append(tile)
+
+
+def home_tiles(app):
+    return sorted(app.extensions.get("kiosk_tiles", []), key=lambda t: t.order)
+
+
+@dataclass(frozen=True)
+class AdminSection:
+    endpoint: str
+    title: str
+    description: str
+    order: int = 50
+
+
+def register_admin_section(app, section):
+    app.extensions.setdefault("kiosk_admin_sections", []).append(section)
+
+
+def admin_sections(app):
+    return sorted(app.extensions.get("kiosk_admin_sections", []), key=lambda s: s.order)
+
+
+def register_admin_alerts(app, provider):
+    """``provider()`` returns a list of (message, url) that need the chair's attention."""
+    app.extensions.setdefault("kiosk_admin_alerts", []).append(provider)
+
+
+def admin_alerts(app):
+    return [alert for provider in app.extensions.get("kiosk_admin_alerts", [])
+            for alert in provider()]
