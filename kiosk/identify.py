@@ -77,7 +77,8 @@ def member_required(view):
 
 
 def _context(**extra):
-    next_url = safe_next(request.values.get("next"))
+    target = request.values.get("next")
+    next_url = safe_next(target) if target else ""
     return {"next_url": next_url, "purpose": request.values.get("purpose") or "",
             "workshops": _workshops_with_teams(), **extra}
 

@@ -1,0 +1,50 @@
+# Shared by scripts/run and scripts/test (sourced, not run): a virtual
+# environment with the pinned requirements, reinstalled only when they change.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+PYTHON="${PYTHON:-python3}"
+VENV="$ROOT/.venv"
+
+ensure_venv() {  # ensure_venv requirements-file
+  local req="$1" stamp="$VENV/.installed-$(basename "$1")"
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "Creating a virtual environment in .venv …"
+    "$PYTHON" -m venv "$VENV"
+  fi
+  local want; want="$(cat requirements*.txt | sha256sum | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    echo "Installing $req …"
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check -r "$req"
+    echo "$want" > "$stamp"
+  fi
+}
+
+compile_catalogues() {
+  "$VENV/bin/pybabel" compile -q -d translations
+}
+
+check_cjk_font() {
+  # The kiosk's Chinese must render on the terminal itself.
+  if command -v fc-list >/dev/null && ! fc-list :lang=zh | grep -q .; then
+    echo "WARNING: no Chinese font is installed; Chinese text will show as boxes."
+    echo "         On Debian: apt-get install fonts-noto-cjk"
+  fi
+}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Need root for: $*" >&2; return 1; fi
+}
+
+ensure_debian_packages() {  # ensure_debian_packages pkg…
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]} …"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}

@@ -1,0 +1,53 @@
+"""Fixtures: app, client, runner, admin, and (in tests/browser) live_server + page."""
+import pytest
+
+from kiosk import create_app
+from kiosk.db import db, migrate
+
+from .factories import make_admin
+
+ADMIN_PASSWORD = "correct horse battery"
+
+
+def make_app(tmp_path, **config):
+    """An app on a fresh SQLite file under tmp_path, built by the real migrations."""
+    settings = {
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE": str(tmp_path / "kiosk.sqlite3"),
+        "WTF_CSRF_ENABLED": False,
+    }
+    settings.update(config)
+    app = create_app(settings)
+    migrate()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        yield app
+        if not db.is_closed():
+            db.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin(app):
+    """A test client logged in as the union chair."""
+    make_admin(password=ADMIN_PASSWORD)
+    client = app.test_client()
+    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
