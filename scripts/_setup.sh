@@ -21,7 +21,10 @@ ensure_venv() {  # ensure_venv requirements-file
 }
 
 compile_catalogues() {
-  "$VENV/bin/pybabel" compile -q -d translations
+  local out
+  if ! out="$("$VENV/bin/pybabel" compile -d translations 2>&1)"; then
+    echo "$out" >&2; return 1
+  fi
 }
 
 check_cjk_font() {
