@@ -12,7 +12,8 @@ __version__ = "0.1.0"
 def create_app(test_config=None):
     """Build the app: config → database → extensions → the role's blueprints."""
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
-                instance_relative_config=True)
+                instance_relative_config=True,
+                instance_path=os.environ.get("KIOSK_INSTANCE_PATH") or None)
     app.config.from_mapping(kiosk_config.DEFAULTS)
     app.config["DATABASE"] = os.path.join(app.instance_path, "kiosk.sqlite3")
     if test_config is None:

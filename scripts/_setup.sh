@@ -51,3 +51,25 @@ ensure_debian_packages() {  # ensure_debian_packages pkg…
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   fi
 }
+
+ensure_postgres() {
+  # The central server's tests run against a real PostgreSQL (never skipped).
+  export PG_TEST_URL="${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/test}"
+  local hostport="${PG_TEST_URL#*@}"; hostport="${hostport%%/*}"
+  local host="${hostport%%:*}" port="${hostport##*:}"
+  [ "$port" = "$hostport" ] && port=5432
+  if command -v pg_isready >/dev/null && pg_isready -q -h "$host" -p "$port"; then return 0; fi
+  if [ -d /etc/postgresql ] && command -v pg_ctlcluster >/dev/null; then
+    echo "Starting the local PostgreSQL cluster …"
+    for version in $(ls /etc/postgresql); do
+      as_root pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+    done
+    for _ in $(seq 1 30); do pg_isready -q -h "$host" -p "$port" && return 0; sleep 1; done
+  fi
+  cat >&2 <<MSG
+The central-server tests need PostgreSQL at $PG_TEST_URL (trust or password in the URL).
+  On Debian:  apt-get install postgresql   (then run scripts/test again)
+  Elsewhere:  PG_TEST_URL=postgresql://user:password@host:port/db scripts/test
+MSG
+  return 1
+}

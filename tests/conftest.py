@@ -26,11 +26,11 @@ def make_app(tmp_path, **config):
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield app
-        if not db.is_closed():
-            db.close()
+    # No app context is held open: each request must get its own, as in production
+    # (a shared one would carry g — the admin, the locale — from request to request).
+    yield app
+    if not db.is_closed():
+        db.close()
 
 
 @pytest.fixture

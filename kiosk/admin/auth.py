@@ -4,7 +4,7 @@ from functools import wraps
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -39,19 +39,21 @@ def check_password(user, password):
 
 def current_admin():
     """The logged-in administrator, or None once the session has expired."""
-    if "admin" in g:
-        return g.admin
-    g.admin = None
+    # Cached on the request (not on g, which may outlive one request).
+    if hasattr(request, "_kiosk_admin"):
+        return request._kiosk_admin
+    admin = None
     admin_id = session.get("admin_id")
     if admin_id is not None:
         idle = time.time() - session.get("admin_seen", 0)
         if idle > current_app.config["ADMIN_SESSION_MINUTES"] * 60:
             _end_session()
         else:
-            g.admin = AdminUser.get_or_none((AdminUser.id == admin_id) & AdminUser.active)
-            if g.admin is not None:
+            admin = AdminUser.get_or_none((AdminUser.id == admin_id) & AdminUser.active)
+            if admin is not None:
                 session["admin_seen"] = time.time()
-    return g.admin
+    request._kiosk_admin = admin
+    return admin
 
 
 def _end_session():
@@ -111,6 +113,7 @@ def logout():
     if admin is not None:
         AuditLog.record(admin.username, "logout")
     _end_session()
+    request._kiosk_admin = None
     flash(_("You have logged out."))
     return redirect(url_for("admin.login"))
 

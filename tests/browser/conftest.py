@@ -59,11 +59,11 @@ def browser():
 def app(tmp_path):
     """The browser tests' app; CSRF stays on, as in production."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=60)
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield app
-        if not db.is_closed():
-            db.close()
+    # No app context is held open: each request must get its own, as in production
+    # (a shared one would carry g — the admin, the locale — from request to request).
+    yield app
+    if not db.is_closed():
+        db.close()
 
 
 @pytest.fixture

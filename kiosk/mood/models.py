@@ -1,0 +1,86 @@
+"""The weather board's rows.
+
+- ``MoodCheckin``: every check-in, append-only history (a repeat keeps both).
+- ``MoodCurrent``: today's mood per member and shift day, one row each. A unique
+  index on (member, shift_day) makes "the current mood" an upsert, so two
+  terminals checking in at once can never leave two current moods.
+- ``MoodFollowUp``: what the chair did about an upset worker (append-only).
+- ``MoodDailyCount``: counts per day, team and mood: what survives the
+  retention purge and what the nightly sync sends to central (never names).
+- ``MoodAlertAck``: the chair has seen a team's alert for a day.
+"""
+from peewee import (AutoField, BooleanField, CharField, DateField, DateTimeField,
+                    ForeignKeyField, IntegerField, TextField)
+
+from ..models import BaseModel, Member, SyncedModel, Team, utcnow
+
+MOODS = ("happy", "ok", "upset")
+FOLLOW_UP_KINDS = ("talk", "counselling", "change_post", "rest", "other")
+
+
+class MoodCheckin(SyncedModel):
+    member = ForeignKeyField(Member, backref="mood_checkins", on_delete="CASCADE")
+    # The team at the time of the check-in: daily counts stay with the team
+    # the worker was in that day, even after a move.
+    team = ForeignKeyField(Team, on_delete="RESTRICT")
+    mood = CharField(max_length=8)
+    shift_day = DateField(index=True)
+    at = DateTimeField(default=utcnow)
+    method = CharField(max_length=10, default="")   # photo, keypad or badge
+    wants_talk = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("member", "shift_day"), False),)
+
+
+class MoodCurrent(BaseModel):
+    """Derived and local: never synced, rebuilt by each check-in."""
+
+    id = AutoField()
+    member = ForeignKeyField(Member, on_delete="CASCADE")
+    shift_day = DateField()
+    checkin = ForeignKeyField(MoodCheckin, on_delete="CASCADE")
+    team = ForeignKeyField(Team, on_delete="RESTRICT")
+    mood = CharField(max_length=8)
+    at = DateTimeField()
+
+    class Meta:
+        indexes = ((("member", "shift_day"), True), (("shift_day", "team"), False))
+
+
+class MoodFollowUp(SyncedModel):
+    """A follow-up answers a member's upset days up to and including ``shift_day``."""
+
+    member = ForeignKeyField(Member, backref="mood_follow_ups", on_delete="CASCADE")
+    shift_day = DateField()
+    kind = CharField(max_length=16)
+    note = TextField(default="")
+    by_admin = CharField(max_length=40)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "shift_day"), False),)
+
+
+class MoodDailyCount(SyncedModel):
+    day = DateField()
+    team = ForeignKeyField(Team, on_delete="RESTRICT")
+    mood = CharField(max_length=8)
+    count = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("day", "team", "mood"), True),)
+
+
+class MoodAlertAck(BaseModel):
+    id = AutoField()
+    team = ForeignKeyField(Team, on_delete="CASCADE")
+    shift_day = DateField()
+    by_admin = CharField(max_length=40)
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("team", "shift_day"), True),)
+
+
+ALL_MODELS = [MoodCheckin, MoodCurrent, MoodFollowUp, MoodDailyCount, MoodAlertAck]

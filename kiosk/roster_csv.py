@@ -1,0 +1,445 @@
+"""Bulk roster import from a CSV that Excel wrote: pure logic, no Flask.
+
+decode → parse → plan (every row checked against the roster) → apply.
+
+The admin views keep the uploaded bytes between the preview and the chair's
+confirmation, then call ``import_roster`` which plans again *inside* the write
+transaction: what is applied is checked against the roster as it is then,
+not as it was when the preview was shown.
+
+Choices where the issue is silent (shown to the chair on the upload page):
+- A column that is missing leaves that field alone; so does an empty cell of an
+  existing member. A CSV never clears a value (the member form does that).
+- A staff number or badge code on more than one row rejects all those rows:
+  the file does not say which one is right.
+- An unknown team rejects the row, unless the chair ticked "create missing
+  teams" and the row names both the workshop and the team.
+- The import never deactivates or reactivates anyone.
+"""
+import codecs
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from peewee import IntegrityError
+
+from .db import db, write_transaction
+from .models import Member, Team, Workshop
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 10  # a title row or two above the header is common in Excel sheets
+
+ADD, UPDATE, UNCHANGED, REJECT = "add", "update", "unchanged", "reject"
+FIELDS = ("staff_no", "name", "workshop", "team", "badge_code", "birthday", "photo_consent")
+HEADERS = {
+    "zh": ("工号", "姓名", "车间", "班组", "工卡号", "生日", "公开照片"),
+    "en": FIELDS,
+}
+# Normalised header text (see _header_key) → field.
+_ALIASES = {
+    "staff_no": ("工号", "职工号", "员工号", "员工编号", "职工编号", "staffno", "staffnumber",
+                 "employeeno", "employeenumber"),
+    "name": ("姓名", "名字", "name"),
+    "workshop": ("车间", "workshop"),
+    "team": ("班组", "team"),
+    "badge_code": ("工卡号", "工卡", "卡号", "badgecode", "badge", "cardno"),
+    "birthday": ("生日", "出生日期", "birthday", "dateofbirth", "birthdate"),
+    "photo_consent": ("公开照片", "照片公开", "同意公开照片", "photoconsent", "publicphoto"),
+}
+HEADER_FIELDS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+
+STAFF_NO = re.compile(r"^[0-9A-Za-z-]{1,32}$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")  # Excel may add " 0:00"
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+YES = {"是", "yes", "y", "1", "true", "同意", "√", "✓", "✔"}
+NO = {"否", "no", "n", "0", "false", "不同意", "×", "✗"}
+LIMITS = {"name": 40, "workshop": 60, "team": 60, "badge_code": 64}
+
+
+class CsvError(ValueError):
+    """The file as a whole cannot be imported; ``reason`` is one of the keys below."""
+
+    EMPTY = "empty"
+    TOO_LARGE = "too_large"
+    SPREADSHEET = "spreadsheet"        # an .xlsx/.xls workbook, not a CSV
+    ENCODING = "encoding"
+    NOT_CSV = "not_csv"
+    NO_STAFF_NO_COLUMN = "no_staff_no_column"
+    NO_ROWS = "no_rows"
+    TOO_MANY_ROWS = "too_many_rows"
+
+    def __init__(self, reason, **params):
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+# -- reading the file -------------------------------------------------------
+
+def decode(data):
+    """Return (text, encoding) for UTF-8 (with or without BOM), UTF-16 or GB18030 bytes."""
+    if len(data) > MAX_BYTES:
+        raise CsvError(CsvError.TOO_LARGE, megabytes=MAX_BYTES // (1024 * 1024))
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+        raise CsvError(CsvError.SPREADSHEET)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated.
+        candidates = [("utf-16", "utf-16")]
+    else:
+        # UTF-8 first: GB18030 would also "decode" most UTF-8, into nonsense.
+        candidates = [("utf-8-sig", "utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8"),
+                      ("gb18030", "gb18030")]
+    for codec, label in candidates:
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text:
+            raise CsvError(CsvError.NOT_CSV)
+        if not text.strip():
+            raise CsvError(CsvError.EMPTY)
+        return text, label
+    raise CsvError(CsvError.ENCODING)
+
+
+@dataclass
+class Table:
+    headers: list          # the header row as written
+    columns: dict          # field → column index
+    ignored: list          # headers that name no field
+    records: list          # (row number as Excel shows it, [cells])
+
+
+def _header_key(text):
+    text = unicodedata.normalize("NFKC", text or "").strip().lower()
+    text = re.split(r"[(\[]", text, maxsplit=1)[0]  # "生日(1990-01-31)" → "生日"
+    return re.sub(r"[\s_\-.*:：]", "", text)
+
+
+def parse(text):
+    """Split the text into a header row and records; find the header below any title rows."""
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise CsvError(CsvError.NOT_CSV) from None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        columns, ignored = {}, []
+        for col, header in enumerate(row):
+            name = HEADER_FIELDS.get(_header_key(header))
+            if name and name not in columns:
+                columns[name] = col
+            elif header.strip():
+                ignored.append(header.strip())
+        if "staff_no" in columns:
+            break
+    else:
+        raise CsvError(CsvError.NO_STAFF_NO_COLUMN)
+    records = [(number, cells) for number, cells in enumerate(rows[index + 1:], start=index + 2)
+               if any(cell.strip() for cell in cells)]
+    if not records:
+        raise CsvError(CsvError.NO_ROWS)
+    if len(records) > MAX_ROWS:
+        raise CsvError(CsvError.TOO_MANY_ROWS, rows=len(records), limit=MAX_ROWS)
+    return Table(headers=rows[index], columns=columns, ignored=ignored, records=records)
+
+
+def clean_cell(value):
+    """Trim a cell, and unwrap Excel's ="00123" (written to keep leading zeros)."""
+    value = (value or "").strip()
+    match = re.fullmatch(r'="(.*)"', value)
+    return match.group(1).strip() if match else value
+
+
+def parse_birthday(text, today=None):
+    """A date from 1990-01-31, 1990/1/31, 1990.1.31, 19900131 or 1990年1月31日; else None."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if not match:
+        return None
+    try:
+        value = date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+    if value.year < 1900 or value > (today or date.today()):
+        return None
+    return value
+
+
+def parse_consent(text):
+    """True for 是/yes/1, False for 否/no/0, None for anything else."""
+    value = unicodedata.normalize("NFKC", text).strip().lower()
+    return True if value in YES else False if value in NO else None
+
+
+# -- planning ---------------------------------------------------------------
+
+@dataclass
+class RowPlan:
+    row: int
+    cells: dict                                  # field → cleaned text, as written
+    raw: list                                    # the whole row, for the rejected-rows file
+    action: str = ADD
+    reasons: list = field(default_factory=list)  # (key, params) why it is rejected
+    notes: list = field(default_factory=list)    # (key, params) worth knowing, not blocking
+    changes: list = field(default_factory=list)  # (field, old text, new text)
+    values: dict = field(default_factory=dict)   # field → value to write
+    member_id: object = None
+
+    def reject(self, key, **params):
+        self.reasons.append((key, params))
+
+    def to_json(self):
+        return {"row": self.row, "cells": self.cells, "raw": self.raw, "action": self.action,
+                "reasons": self.reasons, "notes": self.notes, "changes": self.changes}
+
+
+@dataclass
+class ImportPlan:
+    rows: list
+    encoding: str
+    headers: list
+    columns: list
+    ignored_columns: list
+    create_missing_teams: bool
+    new_teams: list = field(default_factory=list)  # (workshop, team) created on apply
+
+    def counts(self):
+        counts = {ADD: 0, UPDATE: 0, UNCHANGED: 0, REJECT: 0}
+        for row in self.rows:
+            counts[row.action] += 1
+        return counts
+
+    def to_json(self):
+        return {"encoding": self.encoding, "headers": self.headers, "columns": self.columns,
+                "ignored_columns": self.ignored_columns,
+                "create_missing_teams": self.create_missing_teams,
+                "new_teams": [list(pair) for pair in self.new_teams],
+                "counts": self.counts(), "rows": [row.to_json() for row in self.rows]}
+
+
+class _Roster:
+    """The roster as it is now, loaded once: a few thousand rows, not a query per row."""
+
+    def __init__(self):
+        self.members = {m.staff_no: m for m in Member.select()}
+        self.badges = {m.badge_code: m.staff_no for m in self.members.values() if m.badge_code}
+        teams = list(Team.select(Team, Workshop).join(Workshop))
+        self.teams = {t.id: t for t in teams}
+        self.team_labels = {t.id: t.label for t in teams}
+        self.by_pair = {(t.workshop.name, t.name): t for t in teams}
+        self.by_name = {}
+        for team in teams:
+            self.by_name.setdefault(team.name, []).append(team)
+
+
+def build_plan(data, create_missing_teams=False, today=None):
+    """Decode, parse and check every row; raise CsvError if the file as a whole is unusable."""
+    text, encoding = decode(data)
+    table = parse(text)
+    roster = _Roster()
+    rows = []
+    for number, cells in table.records:
+        texts = {name: clean_cell(cells[col]) if col < len(cells) else ""
+                 for name, col in table.columns.items()}
+        plan = RowPlan(row=number, cells=texts, raw=list(cells))
+        _check_row(plan, roster, create_missing_teams, today)
+        rows.append(plan)
+    _reject_duplicates(rows, "staff_no", "duplicate_staff_no")
+    _reject_duplicates(rows, "badge_code", "duplicate_badge")
+    new_teams = set()
+    for plan in rows:
+        _decide(plan, roster)
+        if plan.action != REJECT and isinstance(plan.values.get("team"), tuple):
+            new_teams.add(plan.values["team"])
+    return ImportPlan(rows=rows, encoding=encoding, headers=table.headers,
+                      columns=list(table.columns), ignored_columns=table.ignored,
+                      create_missing_teams=create_missing_teams, new_teams=sorted(new_teams))
+
+
+def _check_row(plan, roster, create_missing_teams, today):
+    cells, values = plan.cells, plan.values
+    staff_no = unicodedata.normalize("NFKC", cells.get("staff_no", ""))
+    if not staff_no:
+        plan.reject("missing_staff_no")
+    elif not STAFF_NO.match(staff_no):
+        plan.reject("bad_staff_no", value=staff_no)
+    values["staff_no"] = staff_no
+    existing = roster.members.get(staff_no)
+    for name in ("name", "workshop", "team", "badge_code"):
+        if len(cells.get(name, "")) > LIMITS[name]:
+            plan.reject("too_long", column=name, limit=LIMITS[name])
+    if cells.get("name"):
+        values["name"] = cells["name"]
+    elif existing is None:
+        plan.reject("missing_name")
+    _check_team(plan, roster, existing, create_missing_teams)
+    badge = cells.get("badge_code", "")
+    if badge:
+        owner = roster.badges.get(badge)
+        if owner is not None and owner != staff_no:
+            plan.reject("badge_taken", value=badge, owner=owner)
+        values["badge_code"] = badge
+    if cells.get("birthday"):
+        birthday = parse_birthday(cells["birthday"], today)
+        if birthday is None:
+            plan.reject("bad_date", value=cells["birthday"])
+        values["birthday"] = birthday
+    if cells.get("photo_consent"):
+        consent = parse_consent(cells["photo_consent"])
+        if consent is None:
+            plan.reject("bad_consent", value=cells["photo_consent"])
+        values["photo_consent"] = consent
+    if existing is not None:
+        plan.member_id = existing.id
+        if not existing.active:
+            plan.notes.append(("deactivated", {}))
+
+
+def _check_team(plan, roster, existing, create_missing_teams):
+    workshop = plan.cells.get("workshop", "")
+    team = plan.cells.get("team", "")
+    if not workshop and "/" in team:
+        workshop, _, team = (part.strip() for part in team.partition("/"))
+    if not team:
+        unchanged = existing is not None and (
+            not workshop or workshop == roster.teams[existing.team_id].workshop.name)
+        if not unchanged:
+            plan.reject("missing_team")
+        return
+    if workshop:
+        found = roster.by_pair.get((workshop, team))
+        if found is None and create_missing_teams:
+            plan.values["team"] = (workshop, team)
+            plan.notes.append(("new_team", {"team": f"{workshop}/{team}"}))
+            return
+        if found is None:
+            plan.reject("unknown_team", team=f"{workshop}/{team}", can_create=True)
+            return
+    else:
+        matches = roster.by_name.get(team, [])
+        if len(matches) > 1:
+            plan.reject("ambiguous_team", team=team,
+                        choices=", ".join(sorted(roster.team_labels[t.id] for t in matches)))
+            return
+        if not matches:
+            plan.reject("unknown_team", team=team, can_create=False)
+            return
+        found = matches[0]
+    plan.values["team"] = found
+
+
+def _reject_duplicates(rows, name, reason):
+    seen = {}
+    for plan in rows:
+        value = plan.values.get(name)
+        if value:
+            seen.setdefault(value, []).append(plan)
+    for value, plans in seen.items():
+        if len(plans) > 1:
+            for plan in plans:
+                others = [p.row for p in plans if p is not plan]
+                plan.reject(reason, value=value, rows=", ".join(map(str, others)))
+
+
+def _decide(plan, roster):
+    """add, update, unchanged or reject; for an update, list what changes (old → new)."""
+    if plan.reasons:
+        plan.action = REJECT
+        return
+    member = roster.members.get(plan.values["staff_no"])
+    if member is None:
+        plan.action = ADD
+        return
+    for name, new in plan.values.items():
+        old = getattr(member, name) if name != "team" else member.team_id
+        if name == "team" and not isinstance(new, tuple):
+            new = new.id
+        if new != old:
+            plan.changes.append((name, _text(name, old, roster), _text(name, new, roster)))
+    plan.action = UPDATE if plan.changes else UNCHANGED
+
+
+def _text(name, value, roster):
+    if value is None:
+        return ""
+    if name == "team":
+        return "/".join(value) if isinstance(value, tuple) else roster.team_labels[value]
+    if name == "photo_consent":
+        return "yes" if value else "no"  # the template translates
+    return str(value)
+
+
+# -- applying ---------------------------------------------------------------
+
+def import_roster(data, create_missing_teams=False, today=None):
+    """Plan again and apply, in one IMMEDIATE transaction; return the plan with outcomes."""
+    with write_transaction():
+        plan = build_plan(data, create_missing_teams, today)
+        apply_plan(plan)
+    return plan
+
+
+def apply_plan(plan):
+    """Write the plan's adds and updates; the caller holds the write transaction."""
+    created = {}
+    for workshop_name, team_name in plan.new_teams:
+        workshop = (Workshop.get_or_none(Workshop.name == workshop_name)
+                    or Workshop.create(name=workshop_name))
+        created[(workshop_name, team_name)] = Team.create(workshop=workshop, name=team_name)
+    for row in plan.rows:
+        if row.action not in (ADD, UPDATE):
+            continue
+        values = dict(row.values)
+        if isinstance(values.get("team"), tuple):
+            values["team"] = created[values["team"]]
+        try:
+            # A savepoint per row: a row that still fails never undoes the others.
+            with db.atomic():
+                if row.action == ADD:
+                    values.setdefault("photo_consent", False)
+                    Member.create(**values)
+                else:
+                    member = Member.get_by_id(row.member_id)
+                    for name, value in values.items():
+                        setattr(member, name, value)
+                    member.save()
+        except IntegrityError:
+            row.action = REJECT
+            row.reject("conflict")
+    return plan
+
+
+# -- writing CSV for Excel --------------------------------------------------
+
+def write_csv(header, rows):
+    """CSV bytes that Excel opens with the right characters: UTF-8 with a BOM, CRLF."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def roster_rows(yes="是", no="否"):
+    """The active roster in the import's column order, for a round trip through Excel."""
+    query = (Member.select(Member, Team, Workshop).join(Team).join(Workshop)
+             .where(Member.active)
+             .order_by(Workshop.sort_order, Workshop.name, Team.sort_order, Member.staff_no))
+    for m in query:
+        yield [excel_text(m.staff_no), m.name, m.team.workshop.name, m.team.name,
+               excel_text(m.badge_code or ""), m.birthday.isoformat() if m.birthday else "",
+               yes if m.photo_consent else no]
+
+
+def excel_text(value):
+    """Digits that Excel would mangle (leading zeros, more than 11 digits) as ="…" text."""
+    if value.isdigit() and (value.startswith("0") or len(value) > 11):
+        return f'="{value}"'
+    return value

@@ -1,0 +1,102 @@
+"""The chair manages the roster: workshops, teams, members; never a hard delete."""
+import io
+
+from kiosk.demo_data import avatar
+from kiosk.models import AuditLog, Member, MemberPhoto, Team, Workshop
+
+from .factories import make_member, make_team, make_workshop
+
+
+def test_chair_adds_a_workshop_and_a_team(admin):
+    admin.post("/admin/roster/teams", data={"kind": "workshop", "w-name": "装配车间", "w-sort_order": "1"})
+    workshop = Workshop.get(Workshop.name == "装配车间")
+    admin.post("/admin/roster/teams", data={"kind": "team", "t-workshop": str(workshop.id),
+                                            "t-name": "总装一班", "t-sort_order": "0"})
+    assert Team.get(Team.name == "总装一班").workshop == workshop
+    page = admin.get("/admin/roster/teams").get_data(as_text=True)
+    assert "总装一班" in page
+
+
+def test_duplicate_workshop_is_refused_and_the_name_is_kept(admin):
+    make_workshop(name="装配车间")
+    response = admin.post("/admin/roster/teams", data={"kind": "workshop", "w-name": "装配车间"})
+    page = response.get_data(as_text=True)
+    assert "已有同名车间" in page and 'value="装配车间"' in page
+    assert Workshop.select().count() == 1
+
+
+def test_chair_adds_a_member_with_a_photo(admin, app):
+    team = make_team()
+    response = admin.post("/admin/roster/members/new", data={
+        "staff_no": "2001", "name": "孙丽", "team": str(team.id), "badge_code": "B1",
+        "birthday": "1988-05-06", "photo_consent": "y",
+        "photo": (io.BytesIO(avatar("x", size=600)), "me.jpg")},
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    member = Member.get(Member.staff_no == "2001")
+    assert member.name == "孙丽" and member.photo_consent and member.birthday.isoformat() == "1988-05-06"
+    assert MemberPhoto.get(MemberPhoto.member == member).jpeg[:2] == b"\xff\xd8"
+    assert admin.get(f"/photos/{member.id}.jpg").status_code == 200
+    assert AuditLog.get(AuditLog.action == "add member").target == "2001"
+
+
+def test_a_taken_staff_number_is_refused_and_the_form_keeps_its_values(admin):
+    existing = make_member(staff_no="3001")
+    response = admin.post("/admin/roster/members/new", data={
+        "staff_no": "3001", "name": "新来的", "team": str(existing.team_id)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "该工号已被其他会员使用" in page and 'value="新来的"' in page
+    assert Member.select().count() == 1
+
+
+def test_a_non_image_photo_is_refused_and_nothing_is_saved(admin):
+    team = make_team()
+    response = admin.post("/admin/roster/members/new", data={
+        "staff_no": "4001", "name": "周杰", "team": str(team.id),
+        "photo": (io.BytesIO(b"not an image"), "cv.pdf")}, content_type="multipart/form-data")
+    assert "这个文件不是图片" in response.get_data(as_text=True)
+    assert not Member.select().where(Member.staff_no == "4001").exists()
+
+
+def test_chair_edits_a_member(admin):
+    member = make_member(name="旧名字")
+    other = make_team(name="新班组")
+    admin.post(f"/admin/roster/members/{member.id}", data={
+        "staff_no": member.staff_no, "name": "新名字", "team": str(other.id)})
+    member = Member.get_by_id(member.id)
+    assert member.name == "新名字" and member.team == other and member.photo_consent is False
+
+
+def test_deactivated_member_is_kept_but_cannot_identify(admin, client):
+    member = make_member(staff_no="5001")
+    admin.post(f"/admin/roster/members/{member.id}/active", data={"active": "0"})
+    assert Member.get_by_id(member.id).active is False
+    response = client.post("/identify/code", data={"code": "5001", "method": "keypad"})
+    assert response.status_code == 422
+    assert "/admin/roster/members" in admin.get("/admin/roster/members?inactive=1").request.path
+    assert "5001" in admin.get("/admin/roster/members?inactive=1").get_data(as_text=True)
+    assert "5001" not in admin.get("/admin/roster/members").get_data(as_text=True)
+
+
+def test_search_finds_by_name_staff_number_and_badge(admin):
+    make_member(name="陈伟", staff_no="6001", badge_code="B6001")
+    make_member(name="刘洋", staff_no="6002")
+    for query in ("陈伟", "6001", "B6001"):
+        page = admin.get(f"/admin/roster/members?q={query}").get_data(as_text=True)
+        assert "陈伟" in page and "刘洋" not in page
+
+
+def test_search_as_you_type_returns_only_the_results_fragment(admin):
+    make_member(name="陈伟")
+    response = admin.get("/admin/roster/members?q=陈", headers={"HX-Request": "true"})
+    page = response.get_data(as_text=True)
+    assert page.lstrip().startswith('<section id="results">') and "<html" not in page
+    assert "HX-Request" in response.headers["Vary"]
+    assert "<html" in admin.get("/admin/roster/members?q=陈").get_data(as_text=True)
+
+
+def test_photo_of_a_non_consenting_member_is_not_public(admin, client, app):
+    member = make_member(photo=True, app=app, photo_consent=False)
+    assert client.get(f"/photos/{member.id}.jpg").status_code == 404
+    assert admin.get(f"/photos/{member.id}.jpg").status_code == 200
