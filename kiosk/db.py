@@ -10,6 +10,7 @@ import click
 from flask import current_app
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
+from playhouse.pool import PooledSqliteDatabase
 from playhouse.migrations import Runner
 
 db = DatabaseProxy()
@@ -38,7 +39,11 @@ def open_database(path=None, url=None):
             return connect_url(url, pragmas=SQLITE_PRAGMAS, timeout=10)
         return connect_url(url)
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10)
+    # Pooled: a request still checks a connection out and back in, but the
+    # pragmas and the file open are paid once per connection, not per request.
+    return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
+                                max_connections=32, stale_timeout=300,
+                                check_same_thread=False)  # a pooled connection moves between threads
 
 
 def bind(database):

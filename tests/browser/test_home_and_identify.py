@@ -82,6 +82,9 @@ def test_idle_screen_returns_home_by_itself(browser, tmp_path):
         context, page = new_page(browser, PORTRAIT, base_url=server.url)
         page.goto("/identify/?mode=keypad")
         page.locator("[data-key='5']").tap()
+        # A form: the countdown warns before the screen gives up.
+        expect(page.locator("#idle-warning")).to_be_visible(timeout=4000)
+        expect(page.locator("#idle-count")).to_have_text(re.compile(r"^[12]$"))
         expect(page).to_have_url(re.compile(r"/$"), timeout=8000)
         expect(page.locator("h1")).to_have_text("欢迎！今天工会能帮您做什么？")
         context.close()
