@@ -43,9 +43,11 @@ def _features(role):
     """The feature modules of a role, each with ``init_app(app)``, in home-screen order."""
     from . import admin, identify, kiosk_home, photos
     common = [kiosk_home, photos, admin]
+    from . import central
+    from .sync import admin as sync_admin
     if role == "station":
-        return common + [identify]
-    return common
+        return common + [identify, sync_admin]
+    return common + [central]
 
 
 def _instance_secret(instance_path):

@@ -10,8 +10,8 @@ import click
 from flask import current_app
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
-from playhouse.pool import PooledSqliteDatabase
 from playhouse.migrations import Runner
+from playhouse.pool import PooledSqliteDatabase
 
 db = DatabaseProxy()
 

@@ -13,7 +13,7 @@ import time
 import uuid
 from functools import wraps
 
-from flask import (Blueprint, current_app, redirect, request, session, url_for)
+from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 

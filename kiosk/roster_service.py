@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 
 from .db import db
-from .models import Member, MemberPhoto, utcnow
+from .models import MemberPhoto, utcnow
 from .photo_processing import PhotoError, normalise_photo
 
 PHOTO_ERRORS = {

@@ -1,8 +1,7 @@
 """Administrators of a station (工会主席, 工会干部) and the audit log."""
 from datetime import timedelta
 
-from peewee import (AutoField, BooleanField, CharField, DateTimeField, IntegerField,
-                    TextField)
+from peewee import AutoField, BooleanField, CharField, DateTimeField, IntegerField, TextField
 
 from .base import BaseModel, utcnow
 

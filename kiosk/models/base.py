@@ -4,7 +4,7 @@ DESIGN.md: a UUID primary key, the id of the station that wrote it, and
 created/updated timestamps in UTC. Integer ids never leave a database.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from peewee import CharField, DateTimeField, Model, TextField, UUIDField
 
@@ -13,7 +13,7 @@ from ..db import db
 
 def utcnow():
     """Naive UTC: stored the same on SQLite and PostgreSQL."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class BaseModel(Model):

@@ -1,6 +1,14 @@
 """The roster: workshops (车间), teams (班组) and members (会员)."""
-from peewee import (BlobField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, fn)
+from peewee import (
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    fn,
+)
 
 from .base import BaseModel, SyncedModel, utcnow
 
