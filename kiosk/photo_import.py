@@ -10,11 +10,12 @@ decompression bombs of its own.
 import io
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from .models import Member
 from .photo_processing import PhotoError
+from .roster_csv import STAFF_NO
 from .roster_service import set_photo
 
 MAX_ENTRIES = 1000
@@ -39,8 +40,8 @@ class ZipError(ValueError):
 @dataclass
 class PhotoEntry:
     filename: str
-    read: Optional[Callable[[], bytes]]   # None: refused before reading (see error)
-    error: Optional[str] = None
+    read: Callable[[], bytes] | None   # None: refused before reading (see error)
+    error: str | None = None
 
 
 @dataclass
@@ -49,7 +50,8 @@ class PhotoResult:
     staff_no: str
     member_name: str = ""
     outcome: str = REJECTED
-    reason: str = ""      # a PhotoError reason, or unknown_staff_no, duplicate, unreadable
+    reason: str = ""      # a PhotoError reason, or not_a_staff_no, unknown_staff_no, duplicate,
+    #                       unreadable
 
 
 def is_zip(filename, data):
@@ -131,11 +133,12 @@ def import_photos(entries, config):
         if member is not None:
             counts[member.id] = counts.get(member.id, 0) + 1
     results = []
-    for entry, member in zip(entries, matched):
-        result = PhotoResult(entry.filename, staff_no_candidates(entry.filename)[-1])
+    for entry, member in zip(entries, matched, strict=True):
+        numbers = [c for c in staff_no_candidates(entry.filename) if STAFF_NO.match(c)]
+        result = PhotoResult(entry.filename, numbers[-1] if numbers else "")
         results.append(result)
         if member is None:
-            result.reason = "unknown_staff_no"
+            result.reason = "unknown_staff_no" if numbers else "not_a_staff_no"
             continue
         result.staff_no, result.member_name = member.staff_no, member.name
         if counts[member.id] > 1:

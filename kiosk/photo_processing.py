@@ -36,8 +36,11 @@ def normalise_photo(data, size=320, max_bytes=10 * 1024 * 1024, max_pixels=40_00
                 width, height = image.size
                 if width * height > max_pixels:
                     raise PhotoError(PhotoError.TOO_MANY_PIXELS)
+                # A phone JPEG decodes at 1/2…1/8 scale straight away: several
+                # times faster for a zip of a hundred 12-megapixel photos.
+                image.draft("RGB", (size * 2, size * 2))
                 image = ImageOps.exif_transpose(image)
-                image = ImageOps.fit(image.convert("RGB"), (size, size),
+                image = ImageOps.fit(_on_white(image), (size, size),
                                      method=Image.Resampling.LANCZOS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PhotoError(PhotoError.TOO_MANY_PIXELS) from None
@@ -45,7 +48,20 @@ def normalise_photo(data, size=320, max_bytes=10 * 1024 * 1024, max_pixels=40_00
         if isinstance(exc, PhotoError):
             raise
         raise PhotoError(PhotoError.NOT_AN_IMAGE) from None
+    # Crop and resize copy .info, and Pillow's JPEG writer re-emits info["comment"]
+    # (a COM segment can hold names or places): drop it all; no exif= either.
+    image.info.clear()
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=85, optimize=True)  # no exif= : metadata dropped
+    image.save(out, "JPEG", quality=85, optimize=True)
     jpeg = out.getvalue()
     return jpeg, hashlib.sha256(jpeg).hexdigest()[:16]
+
+
+def _on_white(image):
+    """RGB, with transparent areas white (a plain convert would make them black)."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")

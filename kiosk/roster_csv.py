@@ -27,7 +27,7 @@ from datetime import date
 from peewee import IntegrityError
 
 from .db import db, write_transaction
-from .models import Member, Team, Workshop
+from .models import Member, Team, Workshop, this_station_id
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -58,6 +58,7 @@ _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*�
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 YES = {"是", "yes", "y", "1", "true", "同意", "√", "✓", "✔"}
 NO = {"否", "no", "n", "0", "false", "不同意", "×", "✗"}
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIMITS = {"name": 40, "workshop": 60, "team": 60, "badge_code": 64}
 
 
@@ -129,7 +130,7 @@ def parse(text):
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error:
         raise CsvError(CsvError.NOT_CSV) from None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for header_at, row in enumerate(rows[:HEADER_SEARCH_ROWS]):  # noqa: B007 (used below)
         columns, ignored = {}, []
         for col, header in enumerate(row):
             name = HEADER_FIELDS.get(_header_key(header))
@@ -141,20 +142,24 @@ def parse(text):
             break
     else:
         raise CsvError(CsvError.NO_STAFF_NO_COLUMN)
-    records = [(number, cells) for number, cells in enumerate(rows[index + 1:], start=index + 2)
+    records = [(number, cells) for number, cells in enumerate(rows[header_at + 1:], start=header_at + 2)
                if any(cell.strip() for cell in cells)]
     if not records:
         raise CsvError(CsvError.NO_ROWS)
     if len(records) > MAX_ROWS:
         raise CsvError(CsvError.TOO_MANY_ROWS, rows=len(records), limit=MAX_ROWS)
-    return Table(headers=rows[index], columns=columns, ignored=ignored, records=records)
+    return Table(headers=rows[header_at], columns=columns, ignored=ignored, records=records)
 
 
 def clean_cell(value):
-    """Trim a cell, and unwrap Excel's ="00123" (written to keep leading zeros)."""
+    """Trim a cell; unwrap ="00123" and '=… (what write_csv writes for Excel)."""
     value = (value or "").strip()
     match = re.fullmatch(r'="(.*)"', value)
-    return match.group(1).strip() if match else value
+    if match:
+        return match.group(1).strip()
+    if value[:1] == "'" and value[1:2] in _FORMULA_START:
+        return value[1:]
+    return value
 
 
 def parse_birthday(text, today=None):
@@ -389,6 +394,7 @@ def import_roster(data, create_missing_teams=False, today=None):
 def apply_plan(plan):
     """Write the plan's adds and updates; the caller holds the write transaction."""
     created = {}
+    station_id = this_station_id()  # once, not a settings query per new member
     for workshop_name, team_name in plan.new_teams:
         workshop = (Workshop.get_or_none(Workshop.name == workshop_name)
                     or Workshop.create(name=workshop_name))
@@ -404,7 +410,7 @@ def apply_plan(plan):
             with db.atomic():
                 if row.action == ADD:
                     values.setdefault("photo_consent", False)
-                    Member.create(**values)
+                    Member.create(station_id=station_id, **values)
                 else:
                     member = Member.get_by_id(row.member_id)
                     for name, value in values.items():
@@ -418,13 +424,33 @@ def apply_plan(plan):
 
 # -- writing CSV for Excel --------------------------------------------------
 
+class ExcelText(str):
+    """Digits written as ="00123" so that Excel keeps them as text, unquoted as Excel wants."""
+
+
+def excel_text(value):
+    """Digits that Excel would mangle (leading zeros, more than 11 digits) as ExcelText."""
+    if value.isdigit() and (value.startswith("0") or len(value) > 11):
+        return ExcelText(value)
+    return value
+
+
+def _csv_field(value):
+    if isinstance(value, ExcelText):
+        return f'="{value}"'
+    value = str(value)
+    if value[:1] in _FORMULA_START:
+        # Excel would run "=…" as a formula (CSV injection): make it text.
+        value = "'" + value
+    if any(ch in value for ch in ',"\r\n') or value != value.strip():
+        value = '"' + value.replace('"', '""') + '"'
+    return value
+
+
 def write_csv(header, rows):
     """CSV bytes that Excel opens with the right characters: UTF-8 with a BOM, CRLF."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+    lines = [",".join(_csv_field(cell) for cell in row) for row in [header, *rows]]
+    return codecs.BOM_UTF8 + "".join(line + "\r\n" for line in lines).encode("utf-8")
 
 
 def roster_rows(yes="是", no="否"):
@@ -436,10 +462,3 @@ def roster_rows(yes="是", no="否"):
         yield [excel_text(m.staff_no), m.name, m.team.workshop.name, m.team.name,
                excel_text(m.badge_code or ""), m.birthday.isoformat() if m.birthday else "",
                yes if m.photo_consent else no]
-
-
-def excel_text(value):
-    """Digits that Excel would mangle (leading zeros, more than 11 digits) as ="…" text."""
-    if value.isdigit() and (value.startswith("0") or len(value) > 11):
-        return f'="{value}"'
-    return value

@@ -1,12 +1,18 @@
 """Fixtures: app, client, runner, admin, and (in tests/browser) live_server + page."""
 import pytest
+from argon2 import PasswordHasher
 
+import kiosk.admin.auth
 from kiosk import create_app
 from kiosk.db import db, migrate
 
 from .factories import make_admin
 
 ADMIN_PASSWORD = "correct horse battery"
+
+# Real argon2id, but with test-sized costs: the production 64 MiB × 3 passes takes
+# half a second per hash on a busy 2-core machine, and many tests log in.
+kiosk.admin.auth.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def make_app(tmp_path, **config):

@@ -6,7 +6,7 @@ from ..tiles import AdminSection, admin_sections, register_admin_section
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auth, roster  # noqa: E402  (views register on bp)
+from . import auth, roster, roster_import  # noqa: E402  (views register on bp)
 
 
 def init_app(app):
@@ -15,6 +15,9 @@ def init_app(app):
                                              _l("Search, add, edit and deactivate members"), order=10))
     register_admin_section(app, AdminSection("admin.teams", _l("Workshops and teams"),
                                              _l("The teams workers pick at the kiosk"), order=11))
+    register_admin_section(app, AdminSection("admin.import_roster", _l("Import roster"),
+                                             _l("Add and update members from an Excel CSV; "
+                                                "photos in bulk"), order=12))
 
     @app.context_processor
     def _admin_context():
