@@ -98,6 +98,8 @@ def load(app, members=120, seed=2020):
         else:
             user.password_hash = hash_password(password)
             user.save()
+    from .benefits.demo import load_demo_links
+    load_demo_links()
     path = _password_path(app)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

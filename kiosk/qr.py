@@ -27,8 +27,8 @@ from functools import lru_cache
 
 import qrcode
 import qrcode.constants
-from qrcode.exceptions import DataOverflowError
 from PIL import Image, ImageDraw
+from qrcode.exceptions import DataOverflowError
 
 # Four light modules on every side: the quiet zone the QR standard asks for.
 QUIET_ZONE = 4
@@ -39,6 +39,9 @@ MAX_VERSION = 8
 # From version 7 on an alignment pattern sits in the very centre, under the
 # logo; below that the centre holds only data, which H recovers.
 LOGO_MAX_VERSION = 6
+# Below version 4 the plate would leave the logo a module or two wide: a
+# logo code starts at 33×33 modules, where the logo is five modules across.
+LOGO_MIN_VERSION = 4
 # The logo plate's width as a share of the symbol (without quiet zone): ~6 % of
 # the area, well inside the 30 % that level H restores.
 LOGO_SHARE = 0.24
@@ -92,7 +95,7 @@ def encode(data, with_logo=False):
 
 @lru_cache(maxsize=512)
 def _encode(data, level, max_version, with_logo):
-    code = _fitted(data, level, max_version)
+    code = _fitted(data, level, max_version, LOGO_MIN_VERSION if with_logo else 1)
     if code is None:
         raise QRTooLong(len(data), max_length(level, max_version), max_version, with_logo)
     return Symbol(tuple(tuple(bool(m) for m in row) for row in code.get_matrix()),
@@ -110,9 +113,9 @@ def max_length(level, max_version):
     return low
 
 
-def _fitted(data, level, max_version):
+def _fitted(data, level, max_version, min_version=1):
     """A made QRCode of the smallest version that holds ``data``, or None above max."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECTION[level], border=0)
+    code = qrcode.QRCode(version=min_version, error_correction=ERROR_CORRECTION[level], border=0)
     code.add_data(data)
     try:
         code.make(fit=True)
@@ -125,6 +128,10 @@ def logo_plate(symbol_size):
     """(first module, width in modules) of the centred logo plate: odd, so it is centred."""
     width = int(symbol_size * LOGO_SHARE)
     width -= 1 - width % 2
+    # Rows and columns 0-8 hold the finder patterns, separators and format
+    # information, which error correction does not restore: keep clear of them.
+    while (symbol_size - width) // 2 < 9:
+        width -= 2
     return (symbol_size - width) // 2, width
 
 
@@ -134,7 +141,11 @@ def render_png(data, logo=None, module_px=10, border=QUIET_ZONE):
 
 
 def render_image(data, logo=None, module_px=10, border=QUIET_ZONE):
-    """A Pillow image ("RGB") of the code, for callers that compose (posters)."""
+    """A Pillow image of the code, for callers that compose (posters).
+
+    Black and white only ("1") unless a logo needs colour ("RGB"): a 1-bit PNG
+    is a third of the size and several times faster to write.
+    """
     symbol = encode(data, with_logo=logo is not None)
     side = symbol.size + 2 * border
     small = Image.new("1", (side, side), 1)
@@ -143,8 +154,9 @@ def render_image(data, logo=None, module_px=10, border=QUIET_ZONE):
         for x, dark in enumerate(row):
             if dark:
                 pixels[x + border, y + border] = 0
-    image = small.convert("RGB").resize((side * module_px, side * module_px), Image.NEAREST)
+    image = small.resize((side * module_px, side * module_px), Image.NEAREST)
     if logo is not None:
+        image = image.convert("RGB")
         start, width = logo_plate(symbol.size)
         plate = (start + border) * module_px
         plate_px = width * module_px

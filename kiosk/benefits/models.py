@@ -7,12 +7,23 @@ are read-only here. The station's own view of a central link — hidden here,
 placed here — lives in ``BenefitLinkLocal``, a table that never syncs, so the
 sync may overwrite a central row at any time without losing the chair's choice.
 
-Logos are stored by content (``BenefitLogo``, keyed by digest): the same logo
-arriving from central twice is one row, a row never changes, and a link only
-names the digest. That needs no owner and no conflict handling at all.
+Logos are stored by content (``BenefitLogo``: its digest, and a UUID derived
+from it): the same logo arriving from central twice is one row, a row never
+changes, and a link only names the digest — no conflict handling at all.
 """
-from peewee import (JOIN, BlobField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, fn)
+import uuid
+
+from peewee import (
+    JOIN,
+    BlobField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    fn,
+)
 
 from ..models import BaseModel, SyncedModel, utcnow
 
@@ -20,14 +31,22 @@ CATEGORIES = ("app", "offers", "aid", "insurance", "other")
 OWNERS = ("station", "central")
 
 
-class BenefitLogo(BaseModel):
-    digest = CharField(primary_key=True, max_length=16)
+# Logo ids are derived from their content, so the same logo has the same id
+# at central and at every station: an idempotent upsert by UUID, like any row.
+LOGO_NAMESPACE = uuid.UUID("6f1d7a52-3c0b-5e59-9a57-2b8e4c1d0a11")
+
+
+class BenefitLogo(SyncedModel):
+    digest = CharField(max_length=16, unique=True)
     png = BlobField()
-    created_at = DateTimeField(default=utcnow)
+
+    @staticmethod
+    def id_for(digest):
+        return uuid.uuid5(LOGO_NAMESPACE, digest)
 
     @classmethod
     def store(cls, png, digest):
-        cls.insert(digest=digest, png=png).on_conflict_ignore().execute()
+        cls.insert(id=cls.id_for(digest), digest=digest, png=png).on_conflict_ignore().execute()
         return digest
 
 

@@ -17,10 +17,9 @@ def up(migrator, db):
         created_at = DateTimeField(default=datetime.datetime.utcnow)
         updated_at = DateTimeField(default=datetime.datetime.utcnow, index=True)
 
-    class BenefitLogo(Base):
-        digest = CharField(primary_key=True, max_length=16)
+    class BenefitLogo(Synced):
+        digest = CharField(max_length=16, unique=True)
         png = BlobField()
-        created_at = DateTimeField(default=datetime.datetime.utcnow)
 
     class BenefitLink(Synced):
         owner = CharField(max_length=8, default="station", index=True)

@@ -1,0 +1,289 @@
+"""The chair's benefit links: add, edit, order, hide, schedule; preview; posters."""
+import base64
+import hashlib
+import uuid
+from io import BytesIO
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from PIL import Image
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from .. import qr
+from ..admin.auth import audit, login_required
+from ..htmx import is_htmx, render
+from . import images, poster, service
+from .logos import LogoError, normalise_logo
+from .messages import CATEGORY_LABELS, logo_error, too_long_message, url_error
+from .models import CATEGORIES, BenefitLink, BenefitLogo
+from .screens import today
+from .urls import LinkURLError, normalise_url, short_url
+
+bp = Blueprint("benefits_admin", __name__, url_prefix="/admin/benefits")
+
+poster_cache = qr.ImageCache(max_items=8)
+
+
+class LinkForm(FlaskForm):
+    title_zh = StringField(_l("Title in Chinese"), validators=[
+        DataRequired(message=_l("Please enter a title in Chinese.")), Length(max=40)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=60)])
+    description_zh = StringField(_l("One line in Chinese"), validators=[Optional(), Length(max=80)])
+    description_en = StringField(_l("One line in English"), validators=[Optional(), Length(max=120)])
+    category = SelectField(_l("Category"),
+                           choices=[SelectChoice(c, CATEGORY_LABELS[c]) for c in CATEGORIES])
+    url = StringField(_l("Link"))
+    logo = FileField(_l("Logo"))
+    pending_logo = HiddenField()
+    remove_logo = BooleanField(_l("Remove the logo"))
+    logo_in_qr = BooleanField(_l("Put the logo in the centre of the QR code"))
+    visible_from = DateField(_l("Shown from"), validators=[Optional()])
+    visible_until = DateField(_l("Shown until (this day included)"), validators=[Optional()])
+    hidden = BooleanField(_l("Hidden: not shown on the kiosk"))
+
+
+def role():
+    return current_app.config["KIOSK_ROLE"]
+
+
+@bp.get("/")
+@login_required
+def links():
+    """All links, the station's and the federation's, in the kiosk's order."""
+    return _link_table()
+
+
+def _link_table():
+    return render("admin/benefits/links.html", "link_table", links=list(BenefitLink.listed()),
+                  today=today(), role=role())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def add_link():
+    """Add a link owned by this station (or, on the central server, by central)."""
+    return _edit(BenefitLink(owner=role()), is_new=True)
+
+
+@bp.route("/<uuid:link_id>", methods=["GET", "POST"])
+@login_required
+def edit_link(link_id):
+    """Edit a link owned here; a link owned elsewhere is shown read-only."""
+    link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
+    if not link.editable_by(role()):
+        if request.method == "POST":
+            abort(403)
+        return render("admin/benefits/central_link.html", link=link, today=today())
+    return _edit(link, is_new=False)
+
+
+def _edit(link, is_new):
+    form = LinkForm(obj=None if is_new else link)
+    if form.validate_on_submit():
+        fields = _checked_fields(form, link, store_logo=True)
+        if fields is not None:
+            fields.pop("_logo_png")
+            service.save_link(link, role(), is_new, **fields)
+            service.delete_unused_logos()
+            audit("add benefit link" if is_new else "edit benefit link", link.title_zh)
+            flash(_("Saved “%(title)s”.", title=link.title_zh))
+            return redirect(url_for("benefits_admin.links"))
+    elif request.method == "POST":
+        _checked_fields(form, link, store_logo=True)  # report every problem at once
+    status = 422 if request.method == "POST" else 200
+    logo_digest = form.pending_logo.data or (None if is_new else link.logo_digest)
+    if form.remove_logo.data:
+        logo_digest = None
+    return render("admin/benefits/link_form.html", form=form, link=link, is_new=is_new,
+                  logo_digest=logo_digest), status
+
+
+def _checked_fields(form, link, store_logo):
+    """The link's new fields from a submitted form, or None with errors on the form."""
+    ok = not form.errors
+    url = None
+    try:
+        url = normalise_url(form.url.data)
+    except LinkURLError as error:
+        form.url.errors = list(form.url.errors) + [url_error(error)]
+        ok = False
+    try:
+        logo_png, logo_digest = _chosen_logo(form, link, store_logo)
+    except LogoError as error:
+        form.logo.errors = list(form.logo.errors) + [logo_error(error)]
+        logo_png, logo_digest, ok = None, None, False
+    if form.visible_from.data and form.visible_until.data \
+            and form.visible_until.data < form.visible_from.data:
+        form.visible_until.errors = list(form.visible_until.errors) + [
+            _("The last day comes before the first day.")]
+        ok = False
+    if url is not None:
+        try:
+            qr.encode(url, with_logo=bool(form.logo_in_qr.data and logo_digest))
+        except qr.QRTooLong as error:
+            form.url.errors = list(form.url.errors) + [too_long_message(error)]
+            ok = False
+    if not ok:
+        return None
+    form.url.data = url
+    return {
+        "title_zh": form.title_zh.data.strip(),
+        "title_en": (form.title_en.data or "").strip(),
+        "description_zh": (form.description_zh.data or "").strip(),
+        "description_en": (form.description_en.data or "").strip(),
+        "category": form.category.data,
+        "url": url,
+        "logo_digest": logo_digest,
+        "logo_in_qr": bool(form.logo_in_qr.data and logo_digest),
+        "visible_from": form.visible_from.data,
+        "visible_until": form.visible_until.data,
+        "hidden": form.hidden.data,
+        "_logo_png": logo_png,
+    }
+
+
+def _chosen_logo(form, link, store):
+    """(png, digest) of the logo the form asks for — a new upload, one uploaded with
+    an earlier attempt, none, or the link's own — or (None, None); raise LogoError."""
+    upload = form.logo.data
+    if upload is not None and getattr(upload, "filename", ""):
+        png, digest = normalise_logo(upload.read())
+        if store:
+            service.store_logo(png, digest)
+            form.pending_logo.data = digest  # a failed save keeps the logo
+        return png, digest
+    if form.remove_logo.data:
+        return None, None
+    digest = form.pending_logo.data or link.logo_digest
+    row = BenefitLogo.get_or_none(BenefitLogo.digest == digest) if digest else None
+    return (bytes(row.png), digest) if row is not None else (None, None)
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """The unsaved form as the kiosk would show it (htmx, on every change)."""
+    link = BenefitLink.get_or_none(BenefitLink.id == _uuid(request.form.get("link_id"))) \
+        or BenefitLink(owner=role())
+    form = LinkForm()
+    form.validate()
+    if not (form.url.data or "").strip():
+        return render("admin/benefits/_preview.html", preview_link=None, problems=[])
+    fields = _checked_fields(form, link, store_logo=False)
+    if fields is None:
+        problems = [error for field in form for error in field.errors]
+        return render("admin/benefits/_preview.html", preview_link=None, problems=problems)
+    logo_png = fields.pop("_logo_png")
+    card = BenefitLink(**fields)
+    logo_uri = ("data:image/png;base64," + base64.b64encode(logo_png).decode()
+                if logo_png else None)
+    svg = qr.render_svg(card.url, logo_png if card.logo_in_qr else None)
+    return render("admin/benefits/_preview.html", preview_link=card, svg=svg, logo_uri=logo_uri,
+                  problems=[], max_length=qr.max_length(*qr.settings(card.logo_in_qr)))
+
+
+@bp.post("/<uuid:link_id>/hidden")
+@login_required
+def toggle_hidden(link_id):
+    """Hide a link from the kiosk or show it again (a central link: at this station only)."""
+    link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
+    hidden = request.form.get("hidden") == "1"
+    service.set_hidden(link, hidden, role())
+    audit("hide benefit link" if hidden else "show benefit link", link.title_zh)
+    return _after_change()
+
+
+@bp.post("/<uuid:link_id>/move")
+@login_required
+def move_link(link_id):
+    """Move a link one place up or down on the kiosk."""
+    link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
+    service.move(link, -1 if request.form.get("direction") == "up" else 1, role())
+    return _after_change()
+
+
+def _after_change():
+    if is_htmx():
+        return _link_table()
+    return redirect(url_for("benefits_admin.links"), code=303)
+
+
+def _uuid(value):
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def _selected_links():
+    ids = [_uuid(v) for v in request.args.getlist("link")]
+    chosen = {i for i in ids if i is not None}
+    return [link for link in BenefitLink.listed() if link.id in chosen]
+
+
+def _poster_sheets(links):
+    """The poster's sheets as PNG bytes, drawn once per content and day."""
+    day = today()
+    described = "|".join(f"{link.id}:{images.qr_version(link, 'png')}:{link.title_zh}:"
+                         f"{link.description_zh}" for link in links)
+    key = hashlib.sha256(f"{day}|{described}".encode()).hexdigest()[:20]
+
+    def draw():
+        items = [poster.PosterItem(link.title_zh, link.description_zh, link.url,
+                                   short_url(link.url), images.qr_logo(link)) for link in links]
+        return [poster.to_png(sheet) for sheet in poster.draw_sheets(items, day)]
+
+    return poster_cache.get_or_render(key, draw)
+
+
+@bp.get("/poster")
+@login_required
+def poster_page():
+    """The A4 poster of the chosen links: a preview, and PDF and PNG downloads."""
+    links = _selected_links()
+    if not links:
+        flash(_("Choose at least one link for the poster."))
+        return redirect(url_for("benefits_admin.links"))
+    return render("admin/benefits/poster.html", links=links, sheets=len(_poster_sheets(links)),
+                  link_ids=[str(link.id) for link in links])
+
+
+@bp.errorhandler(poster.PosterFontMissing)
+def _font_missing(error):
+    current_app.logger.error("poster: %s", error)
+    flash(_("The poster cannot be printed: the Chinese font is missing on this computer. "
+            "Ask whoever looks after it to install fonts-noto-cjk."))
+    return redirect(url_for("benefits_admin.links"))
+
+
+@bp.get("/poster.pdf")
+@login_required
+def poster_pdf():
+    """The poster as a PDF, one A4 page per sheet."""
+    links = _selected_links() or abort(404)
+    sheets = [Image.open(BytesIO(png)).convert("RGB") for png in _poster_sheets(links)]
+    response = make_response(poster.to_pdf(sheets))
+    response.mimetype = "application/pdf"
+    response.headers["Content-Disposition"] = f"attachment; filename=poster-{today()}.pdf"
+    return response
+
+
+@bp.get("/poster-<int:sheet>.png")
+@login_required
+def poster_png(sheet):
+    """One sheet of the poster as a PNG."""
+    links = _selected_links() or abort(404)
+    sheets = _poster_sheets(links)
+    if not 1 <= sheet <= len(sheets):
+        abort(404)
+    response = make_response(sheets[sheet - 1])
+    response.mimetype = "image/png"
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = \
+            f"attachment; filename=poster-{today()}-{sheet}.png"
+    return response
