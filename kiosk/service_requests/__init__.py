@@ -1,0 +1,96 @@
+"""Quick service requests (工会六个帮你办): file at the kiosk, follow with a receipt, resolve.
+
+- kiosk screens (station only): filing.py, follow.py, with the visitor's draft in visitor.py;
+- the chair's pages: admin_inbox.py, admin_settings.py (settings, statistics);
+- the rules, no Flask: lifecycle.py, queries.py, receipt.py, inputs.py, limits.py, stats.py;
+- Chinese input for the description: the keyboard in kiosk/pinyin and static/js/keyboard.js.
+"""
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..tiles import AdminSection, Tile, register_admin_alerts, register_admin_section, register_tile
+from . import categories
+from .blueprints import admin_bp, kiosk_bp
+from .limits import Limits
+
+DEFAULTS = {
+    "SERVICE_REQUESTS_PER_MEMBER_PER_DAY": 5,
+    "SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE": 3,
+    # The receipt stays this long without a touch (announced on screen), then home.
+    "SERVICE_RECEIPT_SECONDS": 300,
+}
+
+
+def init_app(app):
+    from . import admin_inbox, admin_settings, filing, follow  # noqa: F401 (routes)
+
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.add_template_filter(lambda key: getattr(categories.get(key), "name", key),
+                            "sr_category_name")
+    app.add_template_filter(lambda key: getattr(categories.get(key), "tone", "slate"), "sr_tone")
+    app.add_template_filter(_local_time, "sr_local")
+    app.extensions["service_request_limits"] = Limits(
+        app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"])
+
+    if app.config["KIOSK_ROLE"] == "station":
+        from .. import pinyin
+        pinyin.init_app(app)
+        app.register_blueprint(kiosk_bp)
+        register_tile(app, Tile("service.start", _l("We handle it for you"),
+                                _l("Suggestions, hardship, pay, rights: tell the union"),
+                                "sr-file", order=20, tone="green"))
+        register_tile(app, Tile("service.track", _l("Follow my request"),
+                                _l("See the progress with your receipt code"),
+                                "sr-track", order=21, tone="purple"))
+
+    app.register_blueprint(admin_bp)
+    register_admin_section(app, AdminSection("service_admin.inbox", _l("Service requests"),
+                                             _l("Answer, handle and resolve workers' requests"),
+                                             order=20))
+    register_admin_section(app, AdminSection("service_admin.settings", _l("Request settings"),
+                                             _l("Who handles each service, deadlines, topics"),
+                                             order=21))
+    register_admin_section(app, AdminSection("service_admin.statistics", _l("Request statistics"),
+                                             _l("Requests by month, resolution and satisfaction"),
+                                             order=22))
+    register_admin_alerts(app, _alerts)
+
+
+def _local_time(value, fmt="%Y-%m-%d %H:%M"):
+    """A stored UTC time in the station's time zone (cheaper than Babel for long tables)."""
+    from flask import current_app
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+
+
+def _alerts():
+    """Overdue and unanswered urgent requests on the administrator's dashboard."""
+    from flask import current_app
+
+    from . import queries
+    handler = current_app.config["KIOSK_ROLE"]
+    overdue, urgent = queries.attention_counts(handler)
+    alerts = []
+    if urgent:
+        alerts.append((ngettext("%(num)d urgent service request waits for an answer.",
+                                "%(num)d urgent service requests wait for an answer.", urgent),
+                       url_for("service_admin.inbox", urgent=1, status="open")))
+    if overdue:
+        alerts.append((ngettext("%(num)d service request is past its first-answer deadline.",
+                                "%(num)d service requests are past their first-answer deadline.",
+                                overdue), url_for("service_admin.inbox", overdue=1)))
+    if handler == "station":
+        waiting = queries.waiting_for_central()
+        if waiting:
+            alerts.append((ngettext(
+                "%(num)d request for the city federation waits for the next sync.",
+                "%(num)d requests for the city federation wait for the next sync.", waiting),
+                url_for("service_admin.inbox", handled="central")))
+    return alerts

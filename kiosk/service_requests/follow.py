@@ -1,0 +1,105 @@
+"""Following a request at the kiosk: by receipt code (or its QR), or by identifying.
+
+A wrong code gets the same "not found" whatever it was — a typo, a code that
+never existed, a string that is not a code — so the answer reveals nothing
+about which codes exist; after a few, the terminal has to wait longer each time.
+"""
+from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
+
+from ..htmx import redirect_to, render
+from ..identify import identified_member, member_required
+from . import categories, lifecycle, queries, receipt, visitor
+from .blueprints import kiosk_bp as bp
+from .models import ServiceRequest
+
+
+def _limits():
+    return current_app.extensions["service_request_limits"]
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track():
+    """Type the receipt code on the keypad, or hold the receipt's QR to the scanner."""
+    error, typed, status = None, "", 200
+    if request.method == "POST":
+        typed = request.form.get("code", "")[:64]
+        terminal, address = visitor.terminal_keys()
+        wait = _limits().guess_wait(terminal, address)
+        code = receipt.normalise(typed)
+        found = None
+        if wait:
+            error = _("Too many codes were not found on this terminal. "
+                      "Please wait %(seconds)d seconds and try again.", seconds=wait)
+            status = 429
+        else:
+            found = (ServiceRequest.get_or_none(ServiceRequest.receipt_code == code)
+                     if code else None)
+            if found is None:
+                _limits().wrong_guess(terminal, address)
+                error = _("No request was found with this code. "
+                          "Please check the code on your receipt and try again.")
+                status = 422
+        if found is not None:
+            visitor.grant(found.id)
+            return redirect_to(url_for(".status", request_id=found.id))
+        # Only digits go back into the keypad's display.
+        typed = "".join(ch for ch in typed if ch.isascii() and ch.isdigit())[:receipt.DIGITS]
+    return render("service_requests/track.html", "lookup", error=error, typed=typed,
+                  digits=receipt.DIGITS), status
+
+
+def _visible_request(request_id):
+    """The request, if this visitor opened it by code or filed it under their name."""
+    found = ServiceRequest.get_or_none(ServiceRequest.id == request_id)
+    if found is None:
+        return None
+    if visitor.may_see(found.id):
+        return found
+    member = identified_member()
+    if member is not None and found.member_id == member.id:
+        return found
+    return None
+
+
+@bp.get("/requests/<uuid:request_id>")
+def status(request_id):
+    """Where the request stands: its public history and the union's replies."""
+    found = _visible_request(request_id)
+    if found is None:
+        return redirect_to(url_for(".track"))
+    return _render_status(found)
+
+
+@bp.post("/requests/<uuid:request_id>/rating")
+def rate(request_id):
+    """Satisfied or not, in one tap; "not satisfied" reopens it for the chair."""
+    found = _visible_request(request_id)
+    if found is None:
+        abort(404)
+    verdict = request.form.get("verdict")
+    if verdict not in (lifecycle.SATISFIED, lifecycle.UNSATISFIED):
+        return _render_status(found, error=_("Please tap one of the two answers.")), 422
+    try:
+        found = lifecycle.rate(found.id, verdict == lifecycle.SATISFIED,
+                               origin=current_app.config["KIOSK_ROLE"])
+    except lifecycle.AlreadyRated:
+        return _render_status(ServiceRequest.get_by_id(found.id),
+                              error=_("This request has been rated already.")), 422
+    return _render_status(found, just_rated=verdict)
+
+
+def _render_status(found, error=None, just_rated=None):
+    events = lifecycle.history(found, public_only=True)
+    return render("service_requests/status.html", "status_card", sr=found, events=events,
+                  can_rate=lifecycle.can_rate(found, events), error=error,
+                  just_rated=just_rated, config=categories.config(found.category))
+
+
+@bp.get("/mine")
+@member_required
+def mine():
+    """The requests a worker filed under their name, found by identifying."""
+    member = identified_member()
+    return render("service_requests/mine.html", member=member,
+                  requests=queries.requests_of(member))

@@ -1,0 +1,193 @@
+"""Filing a request, adding events to it, rating it: the rules, with no Flask.
+
+Every change is a new ``RequestEvent`` written in a ``write_transaction()``
+that first re-reads the request, so two people acting at once cannot both
+move it from the same status. The request's cached columns are then rebuilt
+from all its events (``refresh``), the same way the sync does after adding
+events from central.
+"""
+from datetime import timedelta
+
+from peewee import IntegrityError
+
+from ..db import write_transaction
+from ..models import utcnow
+from . import categories, receipt
+from .models import (
+    ASSIGNED,
+    DECLINED,
+    IN_PROGRESS,
+    INTERNAL_NOTE,
+    NEW,
+    PUBLIC_REPLY,
+    RATED,
+    RECEIVED,
+    REOPEN,
+    REOPENED,
+    RESOLVED,
+    RESPONSE_KINDS,
+    STATUS_EVENTS,
+    SUBMITTED,
+    RequestEvent,
+    ServiceRequest,
+)
+
+SATISFIED = "satisfied"
+UNSATISFIED = "unsatisfied"
+WORKER = "worker"
+
+# The status changes the handler may make from each status.
+NEXT_STATUS = {
+    NEW: (RECEIVED, IN_PROGRESS, RESOLVED, DECLINED),
+    RECEIVED: (IN_PROGRESS, RESOLVED, DECLINED),
+    IN_PROGRESS: (RESOLVED, DECLINED),
+    REOPENED: (RECEIVED, IN_PROGRESS, RESOLVED, DECLINED),
+    RESOLVED: (REOPEN,),
+    DECLINED: (REOPEN,),
+}
+
+
+class LifecycleError(Exception):
+    """A change that the request's current state does not allow."""
+
+
+class NotAllowed(LifecycleError):
+    pass
+
+
+class ReasonRequired(LifecycleError):
+    pass
+
+
+class TextRequired(LifecycleError):
+    pass
+
+
+class AlreadyRated(LifecycleError):
+    pass
+
+
+class NotYours(LifecycleError):
+    """The request is handled elsewhere (by central, or by the station)."""
+
+
+def file_request(category, topic, description="", phone=None, member=None, origin="station"):
+    """Save a new request and its first event; return it with its receipt code."""
+    config = categories.config(category)
+    urgent = categories.is_urgent(category, topic, description)
+    for _attempt in range(5):
+        code = receipt.new_code()
+        try:
+            with write_transaction():
+                now = utcnow()
+                request = ServiceRequest.create(
+                    category=category, topic=topic, description=description, phone=phone,
+                    member=member, receipt_code=code, handled_by=config.handled_by,
+                    urgent=urgent, status=NEW, awaiting_since=now, created_at=now)
+                RequestEvent.create(request=request, kind=SUBMITTED, public=True,
+                                    actor=WORKER, origin=origin, at=now)
+            return request
+        except IntegrityError:
+            # Two codes the same in 10**13: draw again.
+            continue
+    raise RuntimeError("could not draw an unused receipt code")
+
+
+def add_event(request_id, kind, actor, origin, text="", public=None):
+    """The handler's action on a request: a status change, a reply, a note, an assignment."""
+    with write_transaction():
+        request = ServiceRequest.get_by_id(request_id)
+        if request.handled_by != origin:
+            raise NotYours(request.handled_by)
+        if kind in STATUS_EVENTS:
+            if kind not in NEXT_STATUS.get(request.status, ()):
+                raise NotAllowed(kind)
+            if kind == DECLINED and not text:
+                raise ReasonRequired(kind)
+            public = True
+        elif kind in (PUBLIC_REPLY, INTERNAL_NOTE):
+            if not text:
+                raise TextRequired(kind)
+            public = kind == PUBLIC_REPLY
+        elif kind == ASSIGNED:
+            public = False
+        else:
+            raise NotAllowed(kind)
+        RequestEvent.create(request=request, kind=kind, text=text, public=public,
+                            actor=actor, origin=origin, at=_next_at(request))
+        return refresh(request)
+
+
+def can_rate(request, events=None):
+    """Resolved, and not yet rated since it was last resolved."""
+    if request.status != RESOLVED:
+        return False
+    for event in reversed(events if events is not None else history(request)):
+        if event.kind == RATED:
+            return False
+        if event.kind == RESOLVED:
+            return True
+    return False
+
+
+def rate(request_id, satisfied, origin="station"):
+    """The worker's one-tap verdict; "not satisfied" reopens the request for the chair."""
+    with write_transaction():
+        request = ServiceRequest.get_by_id(request_id)
+        if not can_rate(request):
+            raise AlreadyRated(request.status)
+        RequestEvent.create(request=request, kind=RATED, public=True, actor=WORKER,
+                            origin=origin, text=SATISFIED if satisfied else UNSATISFIED,
+                            at=_next_at(request))
+        if not satisfied:
+            RequestEvent.create(request=request, kind=REOPEN, public=True, actor=WORKER,
+                                origin=origin, at=_next_at(request))
+        return refresh(request)
+
+
+def history(request, public_only=False):
+    query = request.events.order_by(RequestEvent.at, RequestEvent.created_at)
+    if public_only:
+        query = query.where(RequestEvent.public)
+    return list(query)
+
+
+def refresh(request):
+    """Rebuild the request's cached columns from its events, and save them."""
+    status, awaiting, first_response, resolved_at = NEW, request.created_at, None, None
+    assignee, rating = "", None
+    for event in history(request):
+        if event.kind in STATUS_EVENTS:
+            status = STATUS_EVENTS[event.kind]
+        if event.kind in (SUBMITTED, REOPEN):
+            awaiting = event.at
+        if event.kind in RESPONSE_KINDS:
+            awaiting = None
+            first_response = first_response or event.at
+        if event.kind == RESOLVED:
+            resolved_at = event.at
+        elif event.kind == REOPEN:
+            resolved_at = None
+        if event.kind == ASSIGNED:
+            assignee = event.text
+        if event.kind == RATED:
+            rating = event.text
+    request.status, request.awaiting_since = status, awaiting
+    request.first_response_at, request.resolved_at = first_response, resolved_at
+    request.assignee, request.rating = assignee[:40], rating
+    request.save(only=[ServiceRequest.status, ServiceRequest.awaiting_since,
+                       ServiceRequest.first_response_at, ServiceRequest.resolved_at,
+                       ServiceRequest.assignee, ServiceRequest.rating,
+                       ServiceRequest.updated_at])
+    return request
+
+
+def _next_at(request):
+    """Now, but strictly after the request's last event, so the history has one order
+    even when two events are written in the same microsecond (a rating and its reopen)."""
+    now = utcnow()
+    last = (RequestEvent.select(RequestEvent.at).where(RequestEvent.request == request)
+            .order_by(RequestEvent.at.desc()).first())
+    if last is not None and last.at >= now:
+        return last.at + timedelta(microseconds=1)
+    return now

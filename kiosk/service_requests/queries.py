@@ -1,0 +1,90 @@
+"""The inbox's questions: which requests, in what order, which are overdue."""
+from datetime import timedelta
+
+from peewee import JOIN, Case, fn
+
+from ..models import Member, Team, Workshop, utcnow
+from . import categories
+from .models import CLOSED_STATUSES, STATUSES, ServiceRequest
+
+PAGE_SIZE = 50
+
+
+def overdue_condition(handler, now=None):
+    """Still waiting for the union's answer past the category's deadline."""
+    now = now or utcnow()
+    per_category = None
+    for key, days in categories.deadline_days_by_key().items():
+        clause = (ServiceRequest.category == key) & \
+                 (ServiceRequest.awaiting_since < now - timedelta(days=days))
+        per_category = clause if per_category is None else (per_category | clause)
+    return (ServiceRequest.handled_by == handler) & per_category
+
+
+def is_overdue(request, now=None, deadlines=None):
+    if request.awaiting_since is None:
+        return False
+    days = (deadlines or {}).get(request.category) or categories.config(request.category).deadline_days
+    return request.awaiting_since < (now or utcnow()) - timedelta(days=days)
+
+
+def overdue_ids(rows, handler):
+    """The overdue ones among ``rows`` (one settings query for the whole page)."""
+    deadlines, now = categories.deadline_days_by_key(), utcnow()
+    return {r.id for r in rows if r.handled_by == handler and is_overdue(r, now, deadlines)}
+
+
+def inbox(handler, category=None, status=None, overdue=False, urgent=False, handled_by=None,
+          page=1):
+    """One page of requests, urgent open ones first, then the newest; and the total."""
+    query = (ServiceRequest.select(ServiceRequest, Member, Team, Workshop)
+             .join(Member, on=(ServiceRequest.member == Member.id), join_type=JOIN.LEFT_OUTER)
+             .join(Team, join_type=JOIN.LEFT_OUTER).join(Workshop, join_type=JOIN.LEFT_OUTER)
+             .switch(ServiceRequest))
+    if category in categories.KEYS:
+        query = query.where(ServiceRequest.category == category)
+    if status == "open":
+        query = query.where(ServiceRequest.status.not_in(CLOSED_STATUSES))
+    elif status in STATUSES:
+        query = query.where(ServiceRequest.status == status)
+    if overdue:
+        query = query.where(overdue_condition(handler))
+    if urgent:
+        query = query.where(ServiceRequest.urgent)
+    if handled_by in categories.HANDLERS:
+        query = query.where(ServiceRequest.handled_by == handled_by)
+    total = query.count()
+    urgent_open = Case(None, [((ServiceRequest.urgent
+                                & ServiceRequest.status.not_in(CLOSED_STATUSES)), 1)], 0)
+    rows = (query.order_by(urgent_open.desc(), ServiceRequest.created_at.desc())
+            .paginate(max(page, 1), PAGE_SIZE))
+    return list(rows), total
+
+
+def attention_counts(handler):
+    """How many of this handler's requests are overdue, and how many urgent ones are unanswered."""
+    overdue = ServiceRequest.select().where(overdue_condition(handler)).count()
+    urgent = (ServiceRequest.select()
+              .where((ServiceRequest.handled_by == handler) & ServiceRequest.urgent
+                     & ServiceRequest.awaiting_since.is_null(False))
+              .count())
+    return overdue, urgent
+
+
+def waiting_for_central():
+    """Requests for the federation that the sync has not yet delivered."""
+    return (ServiceRequest.select()
+            .where((ServiceRequest.handled_by == categories.CENTRAL)
+                   & ServiceRequest.sent_to_central_at.is_null())
+            .count())
+
+
+def requests_of(member):
+    return list(ServiceRequest.select().where(ServiceRequest.member == member)
+                .order_by(ServiceRequest.created_at.desc()).limit(50))
+
+
+def filed_today_by(member, since):
+    return (ServiceRequest.select(fn.COUNT(ServiceRequest.id))
+            .where((ServiceRequest.member == member) & (ServiceRequest.created_at >= since))
+            .scalar())

@@ -1,0 +1,72 @@
+"""Receipt codes (回执码): the only key to an anonymous request.
+
+Thirteen digits, shown as ``4821 7730 09562``. Digits because a worker reads
+them aloud in Chinese without ambiguity (Latin letters such as B/D/E/G/P/V sound
+alike when spoken as Chinese speakers name them), types them on the same keypad
+as a phone number, and no two digits look alike in print the way O/0 or I/1 do.
+10**13 codes is 43 bits of randomness from ``secrets``: guessing one among even
+a million stored requests takes ten million tries on average, and the kiosk
+slows a terminal down after a few wrong ones.
+
+The QR code holds the same digits with dashes, readable on a phone after a scan
+and accepted as typed by the kiosk's scanner (which types like a keyboard).
+"""
+import base64
+import io
+import secrets
+
+import qrcode
+import qrcode.constants
+
+DIGITS = 13
+GROUPS = (4, 4, 5)
+BITS = DIGITS * 3.3219   # log2(10) per digit: ≈ 43.2
+
+
+def new_code():
+    return f"{secrets.randbelow(10 ** DIGITS):0{DIGITS}d}"
+
+
+def normalise(text):
+    """The code in what was typed or scanned (spaces, dashes, full-width digits
+    and a few stray characters are tolerated), or None if it cannot be one."""
+    if not isinstance(text, str) or len(text) > 64:
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    try:
+        # Full-width ０-９ from a Chinese input method are digits too.
+        digits = str(int(digits)).zfill(len(digits)) if digits else ""
+    except ValueError:
+        return None
+    if len(digits) != DIGITS or not digits.isascii():
+        return None
+    return digits
+
+
+def grouped(code, sep=" "):
+    """``4821 7730 09562``: easy to read aloud and to copy down."""
+    parts, start = [], 0
+    for size in GROUPS:
+        parts.append(code[start:start + size])
+        start += size
+    return sep.join(parts)
+
+
+def qr_text(code):
+    return grouped(code, "-")
+
+
+def qr_png(code, box_size=10):
+    """The receipt's QR code as PNG bytes (error correction M, four-module margin)."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M,
+                       box_size=box_size, border=4)
+    qr.add_data(qr_text(code))
+    qr.make(fit=True)
+    buffer = io.BytesIO()
+    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def qr_data_uri(code):
+    """Inline, so the code never appears in a URL, a log line or a cache."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(code)).decode("ascii")
