@@ -1,14 +1,15 @@
 """What the boards show: today's moods per team or workshop, as the roster stands."""
-import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from peewee import JOIN, fn
 
+from ..db import db
 from ..models import Member, Team, Workshop
 from .models import MOODS, MoodCurrent
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
     member_id: str
     name: str
@@ -32,7 +33,6 @@ class Board:
     day: object
     zones: dict
     not_yet: Zone
-    digest: str
 
     @property
     def checked_in(self):
@@ -51,28 +51,51 @@ def board(teams, day):
     """
     team_ids = [t.id for t in teams]
     rows = (Member.select(Member.id, Member.name, Member.photo_consent, Member.photo_digest,
-                          Team.name.alias("team_name"), MoodCurrent.mood)
+                          Team.name, MoodCurrent.mood)
             .join(Team)
             .switch(Member)
             .join(MoodCurrent, JOIN.LEFT_OUTER,
                   on=((MoodCurrent.member == Member.id) & (MoodCurrent.shift_day == day)))
             .where(Member.active & Member.team.in_(team_ids))
-            .order_by(MoodCurrent.at.asc(nulls="LAST"), Member.name)
-            .dicts())
+            .order_by(MoodCurrent.at, Member.name)
+            .tuples())
     zones = {mood: Zone(mood) for mood in MOODS}
     not_yet = Zone("none")
-    digest = hashlib.blake2b(str(day).encode(), digest_size=12)
-    for row in rows:
-        zone = zones[row["mood"]] if row["mood"] in zones else not_yet
-        if row["photo_consent"]:
-            zone.cards.append(Card(str(row["id"]), row["name"], row["team_name"],
-                                   row["photo_digest"]))
+    for member_id, name, consent, photo_digest, team_name, mood in rows:
+        zone = zones.get(mood, not_yet)
+        if consent:
+            zone.cards.append(Card(str(member_id), name, team_name, photo_digest))
         else:
             zone.hidden += 1
-        digest.update(f"{row['id']}|{row['mood']}|{row['photo_consent']}|"
-                      f"{row['photo_digest']}|{row['name']}|{row['team_name']};".encode())
     not_yet.cards.sort(key=lambda card: card.name)
-    return Board(day=day, zones=zones, not_yet=not_yet, digest=digest.hexdigest())
+    return Board(day=day, zones=zones, not_yet=not_yet)
+
+
+def board_version(day):
+    """A value that changes whenever anything a board shows may have changed.
+
+    One query of aggregates instead of reading every member: today's moods
+    (count and latest change) and the roster (counts and the latest change of
+    members, teams and workshops: every roster edit saves ``updated_at``).
+    Plain SQL, written once: every board request asks, and building this
+    query with the ORM cost more than running it.
+    """
+    value = MoodCurrent.shift_day.db_value(day)
+    cursor = db.execute_sql(_version_sql(db.param), (value, value))
+    return (str(day), *map(str, cursor.fetchone()))
+
+
+@lru_cache(maxsize=2)
+def _version_sql(param):
+    mood, member = MoodCurrent._meta.table_name, Member._meta.table_name
+    team, workshop = Team._meta.table_name, Workshop._meta.table_name
+    return (f"SELECT (SELECT COUNT(*) FROM {mood} WHERE shift_day = {param}),"
+            f" (SELECT MAX(at) FROM {mood} WHERE shift_day = {param}),"
+            f" (SELECT COUNT(*) FROM {member}),"
+            f" (SELECT SUM(CASE WHEN active THEN 1 ELSE 0 END) FROM {member}),"
+            f" (SELECT MAX(updated_at) FROM {member}),"
+            f" (SELECT COUNT(*) FROM {team}), (SELECT MAX(updated_at) FROM {team}),"
+            f" (SELECT COUNT(*) FROM {workshop}), (SELECT MAX(updated_at) FROM {workshop})")
 
 
 def overview(day):
@@ -95,11 +118,13 @@ def overview(day):
 
 
 def listed_team(team_id):
-    return Team.listed().where(Team.id == team_id).first()
+    """An active team of an active workshop (with its workshop), or None."""
+    return (Team.select(Team, Workshop).join(Workshop)
+            .where((Team.id == team_id) & Team.active & Workshop.active).get_or_none())
 
 
 def listed_workshop(workshop_id):
-    return Workshop.listed().where(Workshop.id == workshop_id).first()
+    return Workshop.get_or_none((Workshop.id == workshop_id) & Workshop.active)
 
 
 def workshop_teams(workshop):

@@ -2,7 +2,7 @@
 
 No Flask and no database here, so the rules can be read and tested on their own.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 # A gap of up to this many calendar days between two check-ins does not break
@@ -18,14 +18,14 @@ def shift_day(at_utc, tz_name, start_hour):
     hour of 4, a night-shift check-in at 02:00 belongs to the previous day's shift.
     ``at_utc`` is naive UTC, as stored.
     """
-    local = at_utc.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(tz_name))
+    local = at_utc.replace(tzinfo=UTC).astimezone(ZoneInfo(tz_name))
     return (local - timedelta(hours=start_hour)).date()
 
 
 def day_start_utc(day, tz_name, start_hour):
     """The naive-UTC moment at which ``day`` begins."""
     local = datetime(day.year, day.month, day.day, start_hour, tzinfo=ZoneInfo(tz_name))
-    return local.astimezone(timezone.utc).replace(tzinfo=None)
+    return local.astimezone(UTC).replace(tzinfo=None)
 
 
 def current_upset_streak(moods_by_day, today, max_gap=STREAK_MAX_GAP_DAYS):
@@ -47,12 +47,6 @@ def current_upset_streak(moods_by_day, today, max_gap=STREAK_MAX_GAP_DAYS):
             break
         run.append(day)
     return run
-
-
-def is_repeat_tap(previous_mood, previous_at, mood, now, window_seconds):
-    """A second tap of the same mood within seconds is the same check-in."""
-    return (previous_mood == mood and previous_at is not None
-            and 0 <= (now - previous_at).total_seconds() < window_seconds)
 
 
 def upset_share(counts):

@@ -9,8 +9,16 @@
   retention purge and what the nightly sync sends to central (never names).
 - ``MoodAlertAck``: the chair has seen a team's alert for a day.
 """
-from peewee import (AutoField, BooleanField, CharField, DateField, DateTimeField,
-                    ForeignKeyField, IntegerField, TextField)
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from ..models import BaseModel, Member, SyncedModel, Team, utcnow
 

@@ -2,8 +2,7 @@
 from ..db import write_transaction
 from ..models import Member, utcnow
 from .days import shift_day
-from .models import (FOLLOW_UP_KINDS, MOODS, MoodAlertAck, MoodCheckin, MoodCurrent,
-                     MoodFollowUp)
+from .models import FOLLOW_UP_KINDS, MOODS, MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
 
 
 class CheckinRefused(Exception):

@@ -1,0 +1,146 @@
+"""The public boards: per team and per workshop, at the kiosk and on a wall display.
+
+A board is read far more often than it changes (wall displays poll, people
+look), so its zones are rendered once per *board version* — a few aggregates
+that change with every check-in and roster edit — and kept in a small
+in-process cache. The page shell around them (with the visitor's CSRF token)
+is rendered each time.
+
+The wall display polls the same URL as an htmx request with the digest of the
+version it shows; an unchanged board answers 204 (htmx swaps nothing), so the
+wall never flickers, and a changed one answers the zones fragment, which
+mood.js merges card by card so that photos already on screen stay put.
+"""
+import hashlib
+import threading
+import time
+import uuid
+from collections import OrderedDict
+
+from flask import abort, current_app, render_template, request, url_for
+from flask_babel import get_locale
+from markupsafe import Markup
+
+from ..htmx import is_htmx, render
+from ..models import utcnow
+from . import bp, station_tz, today
+from . import settings as mood_settings
+from .board_data import board, board_version, listed_team, listed_workshop, overview, workshop_teams
+from .models import MOODS
+from .retention import run_daily_if_due
+
+TEMPLATE = "mood/board.html"
+# A roster change made without saving ``updated_at`` (a bulk update) still
+# reaches the boards within this many seconds (MOOD_BOARD_MAX_AGE_SECONDS).
+MAX_AGE_SECONDS = 60
+
+
+class ZonesCache:
+    """The last few rendered zone fragments (and overviews), keyed by what they show."""
+
+    def __init__(self, size=64):
+        self.size = size
+        self.entries = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.entries.get(key)
+            if value is not None:
+                self.entries.move_to_end(key)
+            return value
+
+    def put(self, key, value):
+        with self.lock:
+            self.entries[key] = value
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
+
+zones_cache = ZonesCache()
+
+
+def _version(day):
+    max_age = current_app.config.get("MOOD_BOARD_MAX_AGE_SECONDS", MAX_AGE_SECONDS)
+    return (int(time.time() // max_age), *board_version(day))
+
+
+def _poll_seconds():
+    return current_app.config.get("MOOD_WALL_POLL_SECONDS", 5)
+
+
+@bp.get("/board")
+def board_index():
+    """Every team with today's counts: tap a team or a workshop to see its board."""
+    day = today(mood_settings.load())
+    key = ("overview", str(get_locale()), *_version(day))
+    groups = zones_cache.get(key)
+    if groups is None:
+        groups = overview(day)
+        zones_cache.put(key, groups)
+    return render("mood/board_index.html", groups=groups, moods=MOODS)
+
+
+@bp.get("/board/team/<uuid:team_id>")
+def team_board(team_id):
+    """One team's board: three zones with photos, counts, and who has not checked in."""
+    team = listed_team(team_id) or abort(404)
+    return _board(f"{team.workshop.name} · {team.name}", lambda: [team], "team", team.id,
+                  wall=False)
+
+
+@bp.get("/board/workshop/<uuid:workshop_id>")
+def workshop_board(workshop_id):
+    """A whole workshop's board."""
+    workshop = listed_workshop(workshop_id) or abort(404)
+    return _board(workshop.name, lambda: workshop_teams(workshop), "workshop", workshop.id,
+                  wall=False)
+
+
+@bp.get("/wall/team/<uuid:team_id>")
+def team_wall(team_id):
+    """A team's board for a large screen: no buttons, refreshes itself."""
+    team = listed_team(team_id) or abort(404)
+    return _board(f"{team.workshop.name} · {team.name}", lambda: [team], "team", team.id,
+                  wall=True)
+
+
+@bp.get("/wall/workshop/<uuid:workshop_id>")
+def workshop_wall(workshop_id):
+    """A workshop's board for a large screen."""
+    workshop = listed_workshop(workshop_id) or abort(404)
+    return _board(workshop.name, lambda: workshop_teams(workshop), "workshop", workshop.id,
+                  wall=True)
+
+
+def _board(title, teams, scope, scope_id, wall):
+    now = utcnow()
+    if wall:
+        # A wall display may be the only thing running on a quiet day: it keeps
+        # the daily purge going.
+        run_daily_if_due(station_tz(), now)
+    settings = mood_settings.load()
+    day = today(settings, now)
+    locale = str(get_locale())
+    version = (scope, str(scope_id), locale, *_version(day))
+    digest = hashlib.blake2b(repr(version).encode(), digest_size=12).hexdigest()
+    if wall and is_htmx() and request.args.get("since") == digest:
+        return "", 204
+    zones_html = zones_cache.get(digest)
+    if zones_html is None:
+        zones_html = Markup(_render_zones(board(teams(), day), digest,
+                                          show_team=scope == "workshop"))
+        zones_cache.put(digest, zones_html)
+    if is_htmx() and request.args.get("since") is not None:
+        request._renders_fragment = True
+        return zones_html
+    return render(TEMPLATE, None, title=title, day=day, zones_html=zones_html, wall=wall,
+                  poll_seconds=_poll_seconds())
+
+
+def _render_zones(data, digest, show_team):
+    """The zones fragment; photo URLs are joined from a prefix (1,000 url_for calls add up)."""
+    photo_prefix = url_for("photos.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
+    return render_template("mood/_zones.html", board=data, digest=digest, moods=MOODS,
+                           show_team=show_team, photo_prefix=photo_prefix)

@@ -1,0 +1,146 @@
+"""The check-in at the kiosk: tile → identify → choose a mood → see one's photo in its zone.
+
+From the home screen a photo-grid user needs four taps: the tile, their team,
+their photo, their mood. The screens are one self-replacing panel.
+"""
+from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
+
+from ..htmx import is_htmx, redirect_to, render
+from ..identify import identified_member, identified_method, identify_url, remember
+from ..models import Member, Team, Workshop
+from . import bp, station_tz, today
+from . import settings as mood_settings
+from .board_data import today_counts_for_member_team
+from .models import MOODS, MoodCheckin, MoodCurrent
+from .records import CheckinRefused, record_checkin, request_talk
+from .retention import run_daily_if_due
+
+TEMPLATE = "mood/checkin.html"
+# Seconds before the confirmation returns to the home screen by itself
+# (MOOD_AUTO_HOME_SECONDS); longer while the worker may still ask for a talk.
+AUTO_HOME_SECONDS = 6
+UPSET_EXTRA_SECONDS = 9
+
+
+def _identify_again():
+    return redirect_to(identify_url(url_for("mood.choose"), purpose="mood"))
+
+
+def _needs_confirmation(settings):
+    return settings.confirm_photo_checkin and identified_method() == "photo"
+
+
+@bp.get("/")
+def start():
+    """The tile: who are you? Then on to the mood choice."""
+    if identified_member() is not None:
+        return redirect_to(url_for("mood.choose"))
+    return _identify_again()
+
+
+@bp.get("/choose")
+def choose():
+    """How are you today? Three large weather buttons."""
+    member = identified_member()
+    if member is None:
+        return _identify_again()
+    settings = mood_settings.load()
+    if _needs_confirmation(settings):
+        return render(TEMPLATE, "panel", state="confirm", member=member)
+    current = MoodCurrent.get_or_none((MoodCurrent.member == member)
+                                      & (MoodCurrent.shift_day == today(settings)))
+    return render(TEMPLATE, "panel", state="choose", member=member, current=current,
+                  moods=MOODS)
+
+
+@bp.post("/confirm")
+def confirm():
+    """The station asks photo-grid users for their badge or staff number as well."""
+    member = identified_member()
+    if member is None:
+        return _identify_again()
+    method = "badge" if request.form.get("method") == "badge" else "keypad"
+    code = request.form.get("code", "").strip()[:64]
+    found = Member.find_by_code(code)
+    if found != member:
+        message = _confirmation_error(member, found, method)
+        return render(TEMPLATE, "panel", state="confirm", member=member, error=message,
+                      typed=code if method == "keypad" else ""), 422
+    remember(member, method)
+    return redirect_to(url_for("mood.choose"))
+
+
+def _confirmation_error(member, found, method):
+    if method == "keypad":
+        return _("This is not the staff number of %(name)s. Please check and try again.",
+                 name=member.name)
+    if found is None:
+        return _("This badge is not registered. Please use your staff number, "
+                 "or ask the union office to register your badge.")
+    return _("This badge does not belong to %(name)s. Please scan your own badge.",
+             name=member.name)
+
+
+@bp.post("/checkin")
+def checkin():
+    """A tap on a weather button: today's mood, and one's photo in that zone at once."""
+    member = identified_member()
+    if member is None:
+        return _identify_again()
+    settings = mood_settings.load()
+    if _needs_confirmation(settings):
+        return redirect_to(url_for("mood.choose"))
+    mood = request.form.get("mood")
+    if mood not in MOODS:
+        current = MoodCurrent.get_or_none((MoodCurrent.member == member)
+                                          & (MoodCurrent.shift_day == today(settings)))
+        return render(TEMPLATE, "panel", state="choose", member=member, current=current,
+                      moods=MOODS, error=_("Please tap one of the three weather buttons.")), 422
+    try:
+        record, _changed = record_checkin(member.id, mood, tz=station_tz(),
+                                          day_start_hour=settings.day_start_hour,
+                                          method=identified_method())
+    except CheckinRefused:
+        return _identify_again()
+    run_daily_if_due(station_tz(), settings=settings)
+    if not is_htmx():
+        return redirect_to(url_for("mood.done", checkin_id=record.id))
+    return _render_done(member, record, animate=True)
+
+
+@bp.get("/done/<uuid:checkin_id>")
+def done(checkin_id):
+    """The confirmation as a page of its own (after a plain form post)."""
+    member = identified_member()
+    if member is None:
+        return redirect_to(url_for("home.reset"))
+    record = MoodCheckin.get_or_none((MoodCheckin.id == checkin_id)
+                                     & (MoodCheckin.member == member)) or abort(404)
+    return _render_done(member, record, animate=True)
+
+
+@bp.post("/talk")
+def talk():
+    """'I'd like to talk to the union': the worker goes to the top of the chair's list."""
+    member = identified_member()
+    if member is None:
+        return redirect_to(url_for("home.reset"))
+    record = request_talk(member.id, request.form.get("checkin_id", ""))
+    if record is None:
+        abort(404)
+    if not is_htmx():
+        return redirect_to(url_for("mood.done", checkin_id=record.id))
+    return _render_done(member, record)
+
+
+def _render_done(member, record, animate=False):
+    # One query for the member with their team and workshop, shown on the screen.
+    member = (Member.select(Member, Team, Workshop).join(Team).join(Workshop)
+              .where(Member.id == member.id).get())
+    counts = today_counts_for_member_team(member, record.shift_day)
+    seconds = current_app.config.get("MOOD_AUTO_HOME_SECONDS", AUTO_HOME_SECONDS)
+    if record.mood == "upset" and not record.wants_talk:
+        seconds += UPSET_EXTRA_SECONDS
+    return render(TEMPLATE, "panel", state="done", member=member, record=record,
+                  counts=counts, moods=MOODS, auto_home=seconds, animate=animate)
