@@ -26,6 +26,13 @@ bp = Blueprint("identify", __name__, url_prefix="/identify")
 
 METHODS = ("photo", "keypad", "badge")
 
+# What the worker is identifying for, shown under the title so they know why.
+PURPOSES = {
+    "mood": _l("To check in on the weather board"),
+    "service": _l("To file your request with your name"),
+    "my_requests": _l("To see the requests you filed"),
+}
+
 
 def init_app(app):
     app.register_blueprint(bp)
@@ -66,20 +73,24 @@ def identify_url(next_url, purpose=None):
     return url_for("identify.start", next=next_url, purpose=purpose)
 
 
-def member_required(view):
+def member_required(purpose=None):
     """Send an unidentified visitor through identification, then back here."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if identified_member() is None:
-            return redirect_to(identify_url(request.full_path.rstrip("?")))
-        return view(*args, **kwargs)
-    return wrapped
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if identified_member() is None:
+                return redirect_to(identify_url(request.full_path.rstrip("?"), purpose))
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
 
 
 def _context(**extra):
     target = request.values.get("next")
     next_url = safe_next(target) if target else ""
-    return {"next_url": next_url, "purpose": request.values.get("purpose") or "",
+    purpose = request.values.get("purpose") or ""
+    return {"next_url": next_url, "purpose": purpose if purpose in PURPOSES else "",
+            "purpose_text": PURPOSES.get(purpose, ""),
             "workshops": _workshops_with_teams(), **extra}
 
 

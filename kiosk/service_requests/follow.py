@@ -97,7 +97,7 @@ def _render_status(found, error=None, just_rated=None):
 
 
 @bp.get("/mine")
-@member_required
+@member_required(purpose="my_requests")
 def mine():
     """The requests a worker filed under their name, found by identifying."""
     member = identified_member()
