@@ -99,7 +99,11 @@ def load(app, members=120, seed=2020):
             user.password_hash = hash_password(password)
             user.save()
     from .benefits.demo import load_demo_links
+    from .mood.demo import load_demo_checkins
+    from .service_requests.demo import load_demo_requests
     load_demo_links()
+    load_demo_checkins(app.config["BABEL_DEFAULT_TIMEZONE"])
+    load_demo_requests()
     path = _password_path(app)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:

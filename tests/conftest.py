@@ -29,6 +29,16 @@ def make_app(tmp_path, **config):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _unbind_database():
+    """After each test the models point nowhere: a test that forgot its ``app`` fails
+    loudly instead of writing into the previous test's database."""
+    yield
+    if db.obj is not None and not db.is_closed():
+        db.close()
+    db.initialize(None)
+
+
 @pytest.fixture
 def app(tmp_path):
     app = make_app(tmp_path)

@@ -195,14 +195,14 @@ def test_moving_past_central_links_keeps_their_rows_untouched(client):
     assert service.move(BenefitLink.get_by_id(own.id), -1, "station") is False  # already first
 
 
-def test_a_station_cannot_save_a_central_link():
+def test_a_station_cannot_save_a_central_link(app):
     central = make_benefit_link(owner="central")
     with pytest.raises(service.NotOwnedHere):
         service.save_link(central, "station", False, title_zh="改了")
     assert BenefitLink.get_by_id(central.id).title_zh == central.title_zh
 
 
-def test_a_new_link_goes_last_and_is_owned_where_it_was_made():
+def test_a_new_link_goes_last_and_is_owned_where_it_was_made(app):
     make_benefit_link(sort_order=500)
     link = service.save_link(BenefitLink(), "station", True, title_zh="新", url="https://example.org/n")
     assert link.owner == "station" and link.sort_order == 510

@@ -92,7 +92,7 @@ def test_lifecycle_is_a_list_of_events(admin):
     assert {e.actor for e in events[1:]} == {"chair"} and {e.origin for e in events} == {"station"}
 
 
-def test_events_are_append_only():
+def test_events_are_append_only(app):
     filed = make_request()
     event = RequestEvent.get(RequestEvent.request == filed.id)
     event.text = "changed"
