@@ -42,11 +42,15 @@ def create_app(test_config=None):
 def _features(role):
     """The feature modules of a role, each with ``init_app(app)``, in home-screen order."""
     from . import admin, identify, kiosk_home, photos
-    common = [kiosk_home, photos, admin]
+    from . import service_requests
+    common = [kiosk_home, photos, admin, service_requests]
+    from . import benefits  # both roles: central writes the links, stations show them
+    common.append(benefits)
     from . import central
     from .sync import admin as sync_admin
     if role == "station":
-        return common + [identify, sync_admin]
+        from . import mood  # identified check-ins stay at the station (DESIGN.md)
+        return common + [identify, sync_admin, mood]
     return common + [central]
 
 

@@ -116,9 +116,9 @@ def up(migrator, db):
         version = CharField(max_length=64)
         target = UUIDField(null=True)
 
-    class MoodDailyCount(Synced):
+    class MoodGroupCount(Synced):
         day = DateField(index=True)
-        workshop_id = UUIDField()
+        workshop_id = UUIDField(null=True)
         workshop_name = CharField(max_length=60)
         team_id = UUIDField(null=True)
         team_name = CharField(max_length=60, default="")
@@ -134,12 +134,12 @@ def up(migrator, db):
         active = BooleanField(default=True)
 
     db.create_tables([SyncState, Station, SyncRun, SyncParked, StationNonce, CentralRecord,
-                      CentralConflict, CentralChange, CentralPublished, MoodDailyCount,
+                      CentralConflict, CentralChange, CentralPublished, MoodGroupCount,
                       Announcement])
 
 
 def down(migrator, db):
-    for table in ("announcement", "mood_daily_count", "central_published", "central_change",
+    for table in ("announcement", "mood_group_count", "central_published", "central_change",
                   "central_conflict", "central_record", "station_nonce", "sync_parked",
                   "sync_run", "station", "sync_state"):
         db.execute_sql(f"DROP TABLE {table}")

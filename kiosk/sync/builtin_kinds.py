@@ -2,7 +2,8 @@
 from peewee import fn
 
 from ..models import Member, Setting, Team, Workshop
-from .models import Announcement, MoodDailyCount, Station
+from . import mood_counts
+from .models import Announcement, MoodGroupCount, Station
 
 # Settings a station receives from central's registry (shown on its admin pages).
 PROFILE_SETTINGS = ("name", "enterprise", "address")
@@ -26,9 +27,11 @@ def register_all(register, SyncKind):
     register(SyncKind("team", Team, STATION, ("workshop", "name", "sort_order", "active"),
                       order=11, parent_kind="workshop", parent_field="workshop",
                       detect="digest", extra=_team_member_counts))
-    register(SyncKind("mood_daily", MoodDailyCount, STATION,
+    # Mood counts per group of at least five members (see mood_counts): a recount
+    # of a day is a newer write of the same record, so the kind is mutable.
+    register(SyncKind("mood_group", MoodGroupCount, STATION,
                       ("day", "workshop_id", "workshop_name", "team_id", "team_name", "mood",
-                       "count", "members"), order=30, mutable=False))
+                       "count", "members"), order=30, prepare=mood_counts.refresh))
     register(SyncKind("announcement", Announcement, CENTRAL,
                       ("title", "body", "starts_on", "ends_on", "active"), order=10,
                       apply=lambda op, data: apply_to_model(KIND_CACHE["announcement"], op, data)))

@@ -3,15 +3,25 @@
 Station side: what central has acknowledged (``SyncState``), the runs
 (``SyncRun``), changes pulled for kinds this software cannot apply yet
 (``SyncParked``), and the two synced kinds the sync layer owns itself:
-``MoodDailyCount`` (station → central) and ``Announcement`` (central → stations).
+``MoodGroupCount`` (station → central) and ``Announcement`` (central → stations).
 
 Central side: the station registry (``Station``), seen nonces, the ledger of
 pushed records (``CentralRecord``, keyed by UUID), conflicts set aside for
 review, and the change sequence that stations pull (``CentralChange``).
 Both roles share one schema: a table the role does not use stays empty.
 """
-from peewee import (AutoField, BigAutoField, BooleanField, CharField, DateField,
-                    DateTimeField, ForeignKeyField, IntegerField, TextField, UUIDField)
+from peewee import (
+    AutoField,
+    BigAutoField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    UUIDField,
+)
 
 from ..models.base import BaseModel, SyncedModel, utcnow
 
@@ -151,15 +161,18 @@ class CentralPublished(BaseModel):
     target = UUIDField(null=True)
 
 
-class MoodDailyCount(SyncedModel):
+class MoodGroupCount(SyncedModel):
     """Station → central: check-ins per day, group and mood; never a person.
 
-    A team with fewer than ``MIN_GROUP`` members is merged into its workshop
-    (team is None) so that no count points at one worker.
+    Derived from the mood board's per-team ``MoodDailyCount``: a team with
+    fewer than ``MIN_GROUP`` members is merged into its workshop (team None),
+    and a workshop too small even then into the station (workshop None), so
+    that no count points at one worker. The id is derived from (station, day,
+    group, mood), so a recount updates the same record.
     """
 
     day = DateField(index=True)
-    workshop_id = UUIDField()
+    workshop_id = UUIDField(null=True)
     workshop_name = CharField(max_length=60)
     team_id = UUIDField(null=True)
     team_name = CharField(max_length=60, default="")

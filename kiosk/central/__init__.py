@@ -1,0 +1,22 @@
+"""The central role: the federation's server (station registry, sync API, dashboard)."""
+from flask_babel import lazy_gettext as _l
+
+from ..tiles import AdminSection, register_admin_section
+
+
+def init_app(app):
+    from ..extensions import csrf
+    from . import api, cli, pages
+    # The API is for machines that sign every request; a browser's CSRF token has no place there.
+    csrf.exempt(api.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(pages.bp)
+    app.cli.add_command(cli.central_command)
+    register_admin_section(app, AdminSection("central.dashboard", _l("Federation"),
+                                             _l("Every station's sync and city-wide figures"),
+                                             order=1))
+    register_admin_section(app, AdminSection("central.stations", _l("Stations"),
+                                             _l("Register stations and issue their secrets"),
+                                             order=2))
+    register_admin_section(app, AdminSection("central.announcements", _l("Announcements"),
+                                             _l("Notices that every station shows"), order=3))

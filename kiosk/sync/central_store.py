@@ -1,0 +1,263 @@
+"""Central: store pushed batches, keep the change sequence, know the stations.
+
+Storing is ``INSERT … ON CONFLICT DO NOTHING`` on the record's UUID (the
+primary key is the guard, so two concurrent retries of one batch cannot both
+insert), then one read of what is stored to decide, per record, between ack
+(same content), update (a newer write by the owner of a mutable kind) and
+conflict (anything else: set aside for review, never overwritten).
+"""
+import json
+import uuid
+from datetime import timedelta
+
+from peewee import IntegrityError
+
+from ..db import db, is_sqlite, write_transaction
+from ..models.base import utcnow
+from . import kinds as registry
+from .models import (
+    CentralChange,
+    CentralConflict,
+    CentralPublished,
+    CentralRecord,
+    Station,
+    StationNonce,
+    SyncRun,
+)
+from .protocol import BAD_REQUEST, STATION_DISABLED, UNKNOWN_KIND, SyncError, canonical_json
+
+PUBLISH_LOCK = 724_001  # the advisory lock that serialises publishing on PostgreSQL
+
+
+def find_secret(station_id):
+    station = Station.get_or_none(Station.id == station_id)
+    if station is None:
+        return None
+    if not station.active:
+        raise SyncError(STATION_DISABLED, "this station is disabled at central")
+    return station.secret
+
+
+def remember_nonce(station_id, nonce, window_seconds):
+    """True the first time a station uses a nonce; the unique index decides."""
+    try:
+        with db.atomic():
+            StationNonce.insert(station=station_id, nonce=nonce[:64]).execute()
+    except IntegrityError:
+        return False
+    # Nonces older than the clock window cannot be replayed (the timestamp check
+    # refuses them first), so they need not be kept.
+    cutoff = utcnow() - timedelta(seconds=2 * window_seconds)
+    StationNonce.delete().where((StationNonce.station == station_id)
+                                & (StationNonce.seen_at < cutoff)).execute()
+    return True
+
+
+def _validated(kind, raw):
+    try:
+        record_id = str(uuid.UUID(str(raw["id"])))
+        data = raw["data"]
+        version = str(raw["version"])[:64]
+        if not isinstance(data, dict) or str(data.get("id")) != record_id:
+            raise ValueError("data.id differs from id")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SyncError(BAD_REQUEST, f"malformed {kind.name} record: {exc}") from None
+    return record_id, version, data
+
+
+def accept_batch(station_id, kind_name, records):
+    """Store one pushed batch; return (acked ids, [{id, reason}])."""
+    kind = registry.get(kind_name)
+    if kind is None or kind.owner != registry.STATION:
+        raise SyncError(UNKNOWN_KIND, f"central does not take records of kind {kind_name!r}")
+    incoming, invalid = {}, []
+    for raw in records:
+        record_id, version, data = _validated(kind, raw)
+        problem = kind.problem(data)
+        if problem:
+            invalid.append((record_id, data, f"invalid record: {problem}"[:200]))
+        else:
+            incoming[record_id] = (version, kind.digest(data), data)
+    now = utcnow()
+    acked, conflicts = [], []
+    with write_transaction():
+        # A record the station should never have sent is set aside, like a conflict:
+        # refusing the whole batch would block the station's every later night.
+        for rid, data, reason in invalid:
+            conflicts.append({"id": rid, "reason": reason})
+            (CentralConflict.insert(kind=kind.name, record_id=rid, station=station_id,
+                                    digest=kind.digest(data), data=canonical_json(data),
+                                    reason=reason)
+             .on_conflict_ignore().execute())
+        if not incoming:
+            return acked, conflicts
+        rows = [{"id": rid, "kind": kind.name, "station": station_id,
+                 "parent_id": kind.parent_id(data), "version": version, "digest": digest,
+                 "data": canonical_json(data), "received_at": now, "updated_at": now}
+                for rid, (version, digest, data) in incoming.items()]
+        for i in range(0, len(rows), 200):
+            CentralRecord.insert_many(rows[i:i + 200]).on_conflict_ignore().execute()
+        stored = {str(r.id): r for r in CentralRecord.select().where(
+            CentralRecord.id.in_(list(incoming)))}
+        for rid, (version, digest, data) in incoming.items():
+            have = stored[rid]
+            reason = None
+            if have.kind != kind.name or str(have.station_id) != str(station_id):
+                reason = "another station or kind holds this id"
+            elif have.digest == digest:
+                pass
+            elif kind.mutable and version > have.version:
+                # The single writer of this record changed it: take the newer write.
+                (CentralRecord.update(version=version, digest=digest, data=canonical_json(data),
+                                      parent_id=kind.parent_id(data), updated_at=now)
+                 .where((CentralRecord.id == rid) & (CentralRecord.version < version))
+                 .execute())
+            elif kind.mutable and version < have.version:
+                pass  # an older write of the owner, already superseded here
+            else:
+                reason = "same id, different content"
+            if reason:
+                conflicts.append({"id": rid, "reason": reason})
+                (CentralConflict.insert(kind=kind.name, record_id=rid, station=station_id,
+                                        digest=digest, data=canonical_json(data), reason=reason)
+                 .on_conflict_ignore().execute())
+            else:
+                acked.append(rid)
+        if kind.parent_kind:
+            _mark_orphans(incoming)
+        _materialize(kind, [rid for rid in acked])
+        for child_kind, child_ids in _adopt_children(list(incoming)).items():
+            _materialize(registry.get(child_kind), child_ids)
+        (Station.update(last_seen_at=now).where(Station.id == station_id).execute())
+    return acked, conflicts
+
+
+def _mark_orphans(incoming_ids):
+    """An event that arrived before its parent is kept, flagged until the parent comes."""
+    rows = list(CentralRecord.select(CentralRecord.id, CentralRecord.parent_id)
+                .where(CentralRecord.id.in_(list(incoming_ids))))
+    parents = {str(r.parent_id) for r in rows if r.parent_id}
+    present = {str(r.id) for r in CentralRecord.select(CentralRecord.id)
+               .where(CentralRecord.id.in_(list(parents)))} if parents else set()
+    orphans = [r.id for r in rows if r.parent_id and str(r.parent_id) not in present]
+    if orphans:
+        CentralRecord.update(orphan=True).where(CentralRecord.id.in_(orphans)).execute()
+
+
+def _adopt_children(parent_ids):
+    """Clear the flag of events whose parent just came; return {kind: [ids]} adopted."""
+    adopted = {}
+    for row in (CentralRecord.select(CentralRecord.id, CentralRecord.kind)
+                .where(CentralRecord.orphan & CentralRecord.parent_id.in_(parent_ids))):
+        adopted.setdefault(row.kind, []).append(str(row.id))
+    if adopted:
+        (CentralRecord.update(orphan=False)
+         .where(CentralRecord.orphan & CentralRecord.parent_id.in_(parent_ids)).execute())
+    return adopted
+
+
+def _materialize(kind, ids):
+    """Copy stored, non-orphan records into the feature's own tables (central's inbox)."""
+    if kind is None or kind.materialize is None or not ids:
+        return
+    rows = (CentralRecord.select(CentralRecord.data)
+            .where(CentralRecord.id.in_(ids) & ~CentralRecord.orphan))
+    data = [json.loads(r.data) for r in rows]
+    if data:
+        kind.materialize(data)
+
+
+# -- the change sequence (down) ---------------------------------------------
+
+def publish():
+    """Append to the change sequence every central-owned record changed since it was published.
+
+    One publisher at a time (an advisory lock on PostgreSQL, the write lock on
+    SQLite), so sequence numbers become visible in the order they were taken:
+    a station's cursor can never skip a change that commits late.
+    """
+    written = 0
+    with write_transaction():
+        if not is_sqlite():
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PUBLISH_LOCK,))
+        for kind in registry.central_kinds():
+            written += _publish_kind(kind)
+    return written
+
+
+def _publish_kind(kind):
+    model = kind.model
+    published = {str(p.record_id): p for p in
+                 CentralPublished.select().where(CentralPublished.kind == kind.name)}
+    seen = set()
+    written = 0
+    for row in kind.select():
+        rid = str(row.id)
+        seen.add(rid)
+        version = kind.version(row)
+        before = published.get(rid)
+        if before is not None and before.version == version:
+            continue
+        target = kind.target(row) if kind.target else None
+        CentralChange.create(kind=kind.name, record_id=rid, target=target, op="upsert",
+                             data=canonical_json(kind.serialize(row)))
+        (CentralPublished.insert(record_id=rid, kind=kind.name, version=version, target=target)
+         .on_conflict(conflict_target=[CentralPublished.record_id],
+                      update={CentralPublished.version: version}).execute())
+        written += 1
+    for rid, before in published.items():
+        if rid not in seen and before.version != "deleted":
+            CentralChange.create(kind=kind.name, record_id=rid, target=before.target, op="delete",
+                                 data=canonical_json({"id": rid}))
+            before.version = "deleted"
+            before.save()
+            written += 1
+    del model
+    return written
+
+
+def changes_after(station_id, after, limit):
+    """One page of the sequence for a station: (changes, next cursor, more?)."""
+    query = (CentralChange.select()
+             .where((CentralChange.seq > after)
+                    & (CentralChange.target.is_null() | (CentralChange.target == station_id)))
+             .order_by(CentralChange.seq).limit(limit + 1))
+    rows = list(query)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    changes = [{"seq": r.seq, "kind": r.kind, "id": str(r.record_id), "op": r.op,
+                "data": json.loads(r.data)} for r in rows]
+    return changes, (rows[-1].seq if rows else after), more
+
+
+def record_run(station_id, report):
+    """A station's own account of a run, listed on central's pages."""
+    def number(key):
+        try:
+            return max(0, int(report.get(key) or 0))
+        except (TypeError, ValueError):
+            return 0
+    now = utcnow()
+    ok = bool(report.get("ok"))
+    with db.atomic():
+        SyncRun.create(station=station_id, trigger=str(report.get("trigger", ""))[:20],
+                       started_at=_parse_time(report.get("started_at")) or now, finished_at=now,
+                       ok=ok, pushed=number("pushed"), pulled=number("pulled"),
+                       conflicts=number("conflicts"), bytes_up=number("bytes_up"),
+                       bytes_down=number("bytes_down"), backlog=number("backlog"),
+                       error_code=str(report.get("error_code") or "")[:40],
+                       error=str(report.get("error") or "")[:2000])
+        fields = {"last_seen_at": now, "backlog": number("backlog")}
+        if ok:
+            fields.update(last_sync_ok_at=now, last_sync_error="")
+        else:
+            fields["last_sync_error"] = str(report.get("error") or "")[:2000]
+        Station.update(**fields).where(Station.id == station_id).execute()
+
+
+def _parse_time(value):
+    from datetime import datetime
+    try:
+        return datetime.fromisoformat(str(value)).replace(tzinfo=None)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,110 @@
+"""Station: the outbox, derived from the rows themselves.
+
+A record is waiting to go up when central has not acknowledged its current
+version: for most kinds, when its ``updated_at`` differs from the
+``SyncState.sent_updated_at`` stored at the ack (one anti-join, no hook in
+any feature's code); for kinds with derived fields, when the digest differs.
+A row changed between sending and the ack keeps its new ``updated_at`` and so
+stays in the outbox: nothing written at the station can be lost by a sync.
+"""
+import uuid
+from dataclasses import dataclass
+
+from peewee import JOIN
+
+from ..db import write_transaction
+from ..models.base import utcnow
+from .models import SyncState
+
+
+@dataclass
+class OutgoingRecord:
+    id: str
+    version: str
+    digest: str
+    data: dict
+    updated_at: object  # the row's updated_at as stored, marked at the ack
+
+
+def pending(kind, limit, after_ids=()):
+    """Up to ``limit`` records of ``kind`` that central has not acknowledged."""
+    if kind.detect == "digest":
+        return _pending_by_digest(kind, limit)
+    model = kind.model
+    query = (kind.select()
+             .join(SyncState, JOIN.LEFT_OUTER, on=(SyncState.record_id == model.id))
+             .where(SyncState.record_id.is_null()
+                    | (SyncState.sent_updated_at.is_null())
+                    | (SyncState.sent_updated_at != model.updated_at))
+             .order_by(model.updated_at, model.id)
+             .limit(limit))
+    return [_outgoing(kind, row) for row in query]
+
+
+def _outgoing(kind, row, version=None):
+    data = kind.serialize(row)
+    return OutgoingRecord(str(row.id), version or kind.version(row), kind.digest(data), data,
+                          row.updated_at)
+
+
+def _pending_by_digest(kind, limit):
+    sent = {str(s.record_id): s.sent_digest
+            for s in SyncState.select().where(SyncState.kind == kind.name)}
+    out = []
+    # The version orders the owner's writes at central: the time this content was first sent.
+    version = utcnow().isoformat(timespec="microseconds")
+    for row in kind.select().order_by(kind.model.id):
+        record = _outgoing(kind, row, version)
+        if sent.get(record.id) != record.digest:
+            out.append(record)
+            if len(out) >= limit:
+                break
+    return out
+
+
+def count_pending(kinds):
+    total = 0
+    for kind in kinds:
+        total += len(pending(kind, 10**9)) if kind.detect == "digest" else (
+            kind.select()
+            .join(SyncState, JOIN.LEFT_OUTER, on=(SyncState.record_id == kind.model.id))
+            .where(SyncState.record_id.is_null() | SyncState.sent_updated_at.is_null()
+                   | (SyncState.sent_updated_at != kind.model.updated_at))
+            .count())
+    return total
+
+
+def mark_sent(kind, records, acked_ids, conflict_ids):
+    """Record central's ack: only the ids it listed, each at the version that was sent."""
+    acked = {str(uuid.UUID(i)) for i in acked_ids}
+    conflicts = {str(uuid.UUID(i)) for i in conflict_ids}
+    rows = []
+    now = utcnow()
+    for record in records:
+        if record.id in acked or record.id in conflicts:
+            rows.append({"record_id": record.id, "kind": kind.name,
+                         "sent_updated_at": record.updated_at if kind.detect != "digest" else None,
+                         "sent_digest": record.digest, "conflict": record.id in conflicts,
+                         "sent_at": now})
+    if not rows:
+        return 0
+    with write_transaction():
+        for chunk in _chunks(rows, 200):
+            (SyncState.insert_many(chunk)
+             .on_conflict(conflict_target=[SyncState.record_id],
+                          preserve=[SyncState.kind, SyncState.sent_updated_at,
+                                    SyncState.sent_digest, SyncState.conflict, SyncState.sent_at])
+             .execute())
+        if kind.on_acked:
+            kind.on_acked([r["record_id"] for r in rows if not r["conflict"]])
+    return len(rows)
+
+
+def _chunks(items, size):
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def conflicts():
+    """Records central refused (same id, other content): the admin page lists them."""
+    return SyncState.select().where(SyncState.conflict).order_by(SyncState.sent_at.desc())
