@@ -40,17 +40,19 @@ def create_app(test_config=None):
 
 
 def _features(role):
-    """The feature modules of a role, each with ``init_app(app)``, in home-screen order."""
-    from . import admin, identify, kiosk_home, photos
-    from . import service_requests
-    common = [kiosk_home, photos, admin, service_requests]
-    from . import benefits  # both roles: central writes the links, stations show them
-    common.append(benefits)
-    from . import central
-    from .sync import admin as sync_admin
+    """The feature modules of a role, each with ``init_app(app)``, in home-screen order.
+
+    Both roles handle service requests (central takes those routed to it) and
+    benefit links (central writes the city's, stations show them); identified
+    check-ins, the roster and identification stay at the station (DESIGN.md).
+    """
+    from . import admin, benefits, kiosk_home, photos, service_requests
+    common = [kiosk_home, photos, admin, service_requests, benefits]
     if role == "station":
-        from . import mood  # identified check-ins stay at the station (DESIGN.md)
+        from . import identify, mood
+        from .sync import admin as sync_admin
         return common + [identify, sync_admin, mood]
+    from . import central
     return common + [central]
 
 

@@ -42,18 +42,18 @@ def demo():
 
 
 @demo.command("load")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the roster has members.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database is set up already.")
 @click.option("--members", default=120, show_default=True, help="How many members.")
 def demo_load(if_empty, members):
     """Fill the database with demo workshops, teams, members and an admin."""
     from . import demo_data
     with db.connection_context():
         if if_empty and not demo_data.is_empty():
-            click.echo("The roster has members already: demo data not loaded.")
+            click.echo("The database is set up already: demo data not loaded.")
             return
         password = demo_data.load(current_app, members=members)
-    click.echo(f"Demo data loaded: {members} members. Admin login: "
-               f"{demo_data.DEMO_ADMIN} / {password}")
+    what = "central's links" if current_app.config["KIOSK_ROLE"] == "central" else f"{members} members"
+    click.echo(f"Demo data loaded: {what}. Admin login: {demo_data.DEMO_ADMIN} / {password}")
 
 
 @demo.command("reset")

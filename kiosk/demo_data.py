@@ -23,7 +23,8 @@ GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平�
 
 
 def is_empty():
-    return not Member.select().exists()
+    """No administrator and no member yet: a database nobody has set up."""
+    return not (AdminUser.select().exists() or Member.select().exists())
 
 
 def _password_path(app):
@@ -65,9 +66,45 @@ def avatar(seed, size=320):
 
 
 def load(app, members=120, seed=2020):
-    """Create the demo enterprise; return the demo admin's password."""
+    """Create the demo data of this role; return the demo admin's password.
+
+    A station gets a believable enterprise (roster, avatars, two weeks of the
+    weather board, requests at every stage) and links; central gets the
+    federation's links only: the rest reaches it from the stations by sync.
+    """
+    from .benefits.demo import load_demo_links
+    password = _demo_admin(app)
+    if app.config["KIOSK_ROLE"] == "central":
+        load_demo_links(owners=("central",))
+        return password
+    from .mood.demo import load_demo_checkins
+    from .service_requests.demo import load_demo_requests
+    _load_roster(app, members, seed)
+    load_demo_links()
+    load_demo_checkins(app.config["BABEL_DEFAULT_TIMEZONE"])
+    load_demo_requests()
+    return password
+
+
+def _demo_admin(app):
     from .admin.auth import hash_password
     from .cli import new_password
+    password = demo_password(app) or new_password()
+    with db.atomic():
+        user = AdminUser.get_or_none(AdminUser.username == DEMO_ADMIN)
+        if user is None:
+            AdminUser.create(username=DEMO_ADMIN, display_name="工会主席",
+                             password_hash=hash_password(password))
+        else:
+            user.password_hash = hash_password(password)
+            user.save()
+    fd = os.open(_password_path(app), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(password)
+    return password
+
+
+def _load_roster(app, members, seed):
     from .roster_service import set_photo
     rnd = random.Random(seed)
     with db.atomic():
@@ -90,25 +127,6 @@ def load(app, members=120, seed=2020):
                 birthday=date(rnd.randint(1966, 2003), rnd.randint(1, 12), rnd.randint(1, 28)),
                 photo_consent=rnd.random() < 0.85)
             set_photo(member, avatar(f"{seed}-{n}"), app.config)
-        password = demo_password(app) or new_password()
-        user = AdminUser.get_or_none(AdminUser.username == DEMO_ADMIN)
-        if user is None:
-            AdminUser.create(username=DEMO_ADMIN, display_name="工会主席",
-                             password_hash=hash_password(password))
-        else:
-            user.password_hash = hash_password(password)
-            user.save()
-    from .benefits.demo import load_demo_links
-    from .mood.demo import load_demo_checkins
-    from .service_requests.demo import load_demo_requests
-    load_demo_links()
-    load_demo_checkins(app.config["BABEL_DEFAULT_TIMEZONE"])
-    load_demo_requests()
-    path = _password_path(app)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(password)
-    return password
 
 
 def _unique_name(rnd, used):

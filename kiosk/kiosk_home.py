@@ -17,6 +17,8 @@ KIOSK_SESSION_KEYS = ("member", "lang", "draft")
 @bp.get("/")
 def index():
     """The home screen: one large tile per feature of this station."""
+    if current_app.config["KIOSK_ROLE"] == "central":
+        return redirect(url_for("admin.dashboard"))  # central has no touchscreen
     return render("home/index.html", tiles=home_tiles(current_app))
 
 

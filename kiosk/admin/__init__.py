@@ -6,11 +6,14 @@ from ..tiles import AdminSection, admin_sections, register_admin_section
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auth, roster, roster_import  # noqa: E402  (views register on bp)
+from . import auth, roster, roster_import  # noqa: E402,F401  (their views register on bp)
 
 
 def init_app(app):
     app.register_blueprint(bp)
+    if app.config["KIOSK_ROLE"] != "station":
+        _register_context(app)
+        return  # the roster lives at the stations; central sees counts only
     register_admin_section(app, AdminSection("admin.members", _l("Members"),
                                              _l("Search, add, edit and deactivate members"), order=10))
     register_admin_section(app, AdminSection("admin.teams", _l("Workshops and teams"),
@@ -18,7 +21,10 @@ def init_app(app):
     register_admin_section(app, AdminSection("admin.import_roster", _l("Import roster"),
                                              _l("Add and update members from an Excel CSV; "
                                                 "photos in bulk"), order=12))
+    _register_context(app)
 
+
+def _register_context(app):
     @app.context_processor
     def _admin_context():
         return {"current_admin": auth.current_admin,

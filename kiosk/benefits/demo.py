@@ -61,11 +61,13 @@ def demo_logo(mark, colour, size=256):
     return normalise_logo(out.getvalue())
 
 
-def load_demo_links():
-    """Add the demo links that are missing; return how many were added."""
+def load_demo_links(owners=("central", "station")):
+    """Add the demo links of ``owners`` that are missing; return how many were added."""
     added = 0
     with db.atomic():
         for n, spec in enumerate(DEMO_LINKS, start=1):
+            if spec["owner"] not in owners:
+                continue
             spec = dict(spec)
             link_id = uuid.uuid5(_NS, spec.pop("key"))
             if BenefitLink.get_or_none(BenefitLink.id == link_id) is not None:

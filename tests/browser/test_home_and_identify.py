@@ -74,8 +74,9 @@ def test_unknown_badge_is_refused_kindly(page):
 
 def test_idle_screen_returns_home_by_itself(browser, tmp_path):
     from kiosk.db import db
+
     from ..conftest import make_app
-    from .conftest import LiveServer, new_page, PORTRAIT
+    from .conftest import PORTRAIT, LiveServer, new_page
     app = make_app(tmp_path / "idle", WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=3,
                    KIOSK_IDLE_WARNING=2)
     with app.app_context(), LiveServer(app) as server:
