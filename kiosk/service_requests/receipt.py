@@ -12,11 +12,9 @@ The QR code holds the same digits with dashes, readable on a phone after a scan
 and accepted as typed by the kiosk's scanner (which types like a keyboard).
 """
 import base64
-import io
 import secrets
 
-import qrcode
-import qrcode.constants
+from .. import qr
 
 DIGITS = 13
 GROUPS = (4, 4, 5)
@@ -57,14 +55,8 @@ def qr_text(code):
 
 
 def qr_png(code, box_size=10):
-    """The receipt's QR code as PNG bytes (error correction M, four-module margin)."""
-    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M,
-                       box_size=box_size, border=4)
-    qr.add_data(qr_text(code))
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return buffer.getvalue()
+    """The receipt's QR code as PNG bytes, drawn as every QR code of the kiosk is."""
+    return qr.render_png(qr_text(code), module_px=box_size)
 
 
 def qr_data_uri(code):
