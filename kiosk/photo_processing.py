@@ -12,42 +12,58 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 
 class PhotoError(ValueError):
-    """A photo was refused; ``reason`` is one of the keys below."""
+    """An image was refused; ``reason`` is one of the keys below."""
 
     NOT_AN_IMAGE = "not_an_image"
     TOO_LARGE = "too_large"
     TOO_MANY_PIXELS = "too_many_pixels"
+    TOO_SMALL = "too_small"
 
     def __init__(self, reason):
         super().__init__(reason)
         self.reason = reason
 
 
-def normalise_photo(data, size=320, max_bytes=10 * 1024 * 1024, max_pixels=40_000_000):
-    """Return (jpeg_bytes, digest) for ``data``, or raise PhotoError."""
+def open_upright(data, *, max_bytes, max_pixels, min_side=1, draft_size=None, error=PhotoError):
+    """Decode an uploaded image safely and turn it upright (EXIF orientation).
+
+    The byte and pixel limits are checked before a single pixel is decoded, so
+    a decompression bomb costs nothing; anything Pillow cannot read raises
+    ``error`` (PhotoError or a subclass) with its reason.
+    """
     if len(data) > max_bytes:
-        raise PhotoError(PhotoError.TOO_LARGE)
+        raise error(error.TOO_LARGE)
     try:
         with warnings.catch_warnings():
             # Pillow warns above MAX_IMAGE_PIXELS and raises above twice that;
-            # we refuse at our own, lower limit before decoding a single pixel.
+            # we refuse at our own, lower limit first.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
                 width, height = image.size
                 if width * height > max_pixels:
-                    raise PhotoError(PhotoError.TOO_MANY_PIXELS)
-                # A phone JPEG decodes at 1/2…1/8 scale straight away: several
-                # times faster for a zip of a hundred 12-megapixel photos.
-                image.draft("RGB", (size * 2, size * 2))
-                image = ImageOps.exif_transpose(image)
-                image = ImageOps.fit(_on_white(image), (size, size),
-                                     method=Image.Resampling.LANCZOS)
+                    raise error(error.TOO_MANY_PIXELS)
+                if min(width, height) < min_side:
+                    raise error(error.TOO_SMALL)
+                if draft_size:
+                    # A phone JPEG decodes at 1/2…1/8 scale straight away: several
+                    # times faster for a zip of a hundred 12-megapixel photos.
+                    image.draft("RGB", draft_size)
+                upright = ImageOps.exif_transpose(image)
+                upright.load()
+                return upright
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise PhotoError(PhotoError.TOO_MANY_PIXELS) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, PhotoError):
-            raise
-        raise PhotoError(PhotoError.NOT_AN_IMAGE) from None
+        raise error(error.TOO_MANY_PIXELS) from None
+    except PhotoError:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise error(error.NOT_AN_IMAGE) from None
+
+
+def normalise_photo(data, size=320, max_bytes=10 * 1024 * 1024, max_pixels=40_000_000):
+    """Return (jpeg_bytes, digest) for ``data``, or raise PhotoError."""
+    image = open_upright(data, max_bytes=max_bytes, max_pixels=max_pixels,
+                         draft_size=(size * 2, size * 2))
+    image = ImageOps.fit(_on_white(image), (size, size), method=Image.Resampling.LANCZOS)
     # Crop and resize copy .info, and Pillow's JPEG writer re-emits info["comment"]
     # (a COM segment can hold names or places): drop it all; no exif= either.
     image.info.clear()

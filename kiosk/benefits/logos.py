@@ -8,9 +8,10 @@ bomb is refused with a reason.
 """
 import hashlib
 import io
-import warnings
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
+
+from ..photo_processing import PhotoError, open_upright
 
 LOGO_SIZE = 256
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -18,37 +19,14 @@ LOGO_MAX_PIXELS = 16_000_000
 LOGO_MIN_SIDE = 16
 
 
-class LogoError(ValueError):
-    NOT_AN_IMAGE = "not_an_image"
-    TOO_LARGE = "too_large"
-    TOO_MANY_PIXELS = "too_many_pixels"
-    TOO_SMALL = "too_small"
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
+class LogoError(PhotoError):
+    """A logo was refused; the reasons are PhotoError's."""
 
 
 def normalise_logo(data, max_bytes=LOGO_MAX_BYTES, max_pixels=LOGO_MAX_PIXELS):
     """Return (png_bytes, digest) for uploaded ``data``, or raise LogoError."""
-    if len(data) > max_bytes:
-        raise LogoError(LogoError.TOO_LARGE)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                width, height = image.size
-                if width * height > max_pixels:
-                    raise LogoError(LogoError.TOO_MANY_PIXELS)
-                if min(width, height) < LOGO_MIN_SIDE:
-                    raise LogoError(LogoError.TOO_SMALL)
-                image = ImageOps.exif_transpose(image).convert("RGBA")
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise LogoError(LogoError.TOO_MANY_PIXELS) from None
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        if isinstance(exc, LogoError):
-            raise
-        raise LogoError(LogoError.NOT_AN_IMAGE) from None
+    image = open_upright(data, max_bytes=max_bytes, max_pixels=max_pixels,
+                         min_side=LOGO_MIN_SIDE, error=LogoError).convert("RGBA")
     bbox = image.getchannel("A").getbbox()
     if bbox is None:  # fully transparent: nothing would show
         raise LogoError(LogoError.NOT_AN_IMAGE)
