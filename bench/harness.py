@@ -11,13 +11,14 @@ A feature adds figures in ``bench/figures_<feature>.py`` with a function
         ...fill data with the app's models inside `with app.app_context():`...
         h.compare_http("board page, 1,000 members", app, "/mood/board")
 
-``compare_http`` serves the app with waitress on loopback, hits the path with
-concurrent keep-alive clients, and prints req/s and latency percentiles next
+``compare_http`` serves the app with waitress on loopback in a child process,
+hits the path with concurrent keep-alive clients from this one, and prints req/s and latency percentiles next
 to a bare Flask app serving a page of the same size from the same server.
 ``h.report(name, value, baseline, unit)`` prints any other pair.
 """
 import http.client
 import logging
+import multiprocessing
 import os
 import statistics
 import tempfile
@@ -31,13 +32,34 @@ from waitress.server import create_server
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)
 
 
-def _run_until_closed(server):
-    # close() from another thread makes the polling loop fail on a closed socket:
-    # that is how a waitress server in a thread ends, not an error.
-    try:
-        server.run()
-    except (OSError, ValueError):
-        pass
+class ServedApp:
+    """A WSGI app served by waitress in a child process on a free loopback port.
+
+    A separate process, so that the load generator and the server do not share
+    one GIL: on two cores, one serves while the other asks. The child is forked
+    (the app and its data are inherited, nothing is pickled); the parent closes
+    its pooled database connections first so that no SQLite handle crosses the fork.
+    """
+
+    def __init__(self, app, threads):
+        from kiosk.db import db
+        if db.obj is not None and hasattr(db.obj, "close_all"):
+            db.close_all()
+        reader, writer = multiprocessing.Pipe(duplex=False)
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_serve_in_child, args=(app, threads, writer), daemon=True)
+        self.process.start()
+        self.effective_port = reader.recv()
+
+    def close(self):
+        self.process.terminate()
+        self.process.join(timeout=10)
+
+
+def _serve_in_child(app, threads, port_pipe):
+    server = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    port_pipe.send(server.effective_port)
+    server.run()
 
 
 class Harness:
@@ -76,10 +98,8 @@ class Harness:
 
     # -- measuring ----------------------------------------------------------
     def serve(self, app):
-        server = create_server(app, host="127.0.0.1", port=0, threads=self.clients)
-        thread = threading.Thread(target=_run_until_closed, args=(server,), daemon=True)
-        thread.start()
-        return server
+        """Serve ``app`` in a child process; the result has ``effective_port`` and ``close()``."""
+        return ServedApp(app, threads=self.clients)
 
     def load(self, port, path, method="GET", body=None, headers=None, seconds=None):
         """Concurrent keep-alive clients for ``seconds``; returns latencies (s) and wall time."""
