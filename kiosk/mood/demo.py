@@ -5,7 +5,8 @@ from datetime import timedelta
 from ..models import Member, utcnow
 from . import settings as mood_settings
 from .days import day_start_utc, shift_day
-from .records import record_checkin
+from .models import MoodCurrent
+from .records import record_checkin, record_follow_up
 
 
 def load_demo_checkins(tz, days=14, seed=7):
@@ -31,3 +32,14 @@ def load_demo_checkins(tz, days=14, seed=7):
             if at <= utcnow():
                 record_checkin(member.id, mood, tz=tz, day_start_hour=start_hour,
                                method="photo", now=at)
+    _follow_up_older_days(today, troubled)
+
+
+def _follow_up_older_days(today, troubled):
+    """The chair has kept up until two days ago, except with the workers still struggling."""
+    older = (MoodCurrent.select(MoodCurrent.member, MoodCurrent.shift_day)
+             .where((MoodCurrent.mood == "upset") & (MoodCurrent.shift_day < today - timedelta(days=2))))
+    for row in older:
+        if row.member_id not in troubled:
+            record_follow_up(row.member_id, "talk", "", "chair", row.shift_day,
+                             now=utcnow() - (today - row.shift_day))
