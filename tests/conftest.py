@@ -1,4 +1,7 @@
 """Fixtures: app, client, runner, admin, and (in tests/browser) live_server + page."""
+import os
+import tempfile
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -9,6 +12,10 @@ from kiosk.db import db, migrate
 from .factories import make_admin
 
 ADMIN_PASSWORD = "correct horse battery"
+
+# Test apps keep their instance files (secret key, demo password, uploads) out of
+# the repository's instance/ folder, where a developer's own kiosk lives.
+os.environ["KIOSK_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="kiosk-test-instance-")
 
 # Real argon2id, but with test-sized costs: the production 64 MiB × 3 passes takes
 # half a second per hash on a busy 2-core machine, and many tests log in.

@@ -177,3 +177,23 @@ def test_a_malformed_record_is_set_aside_and_does_not_block_the_batch(central_ap
     assert acked == [good["id"]]
     assert conflicts == [{"id": bad["id"], "reason": "invalid record: count: not a whole number"}]
     assert CentralRecord.select().count() == 1
+
+
+def test_central_has_no_touchscreen_its_home_is_the_federation_admin(central_app):
+    response = central_app.test_client().get("/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/")
+
+
+def test_central_admin_lists_federation_sections_not_a_station_roster(federation_admin):
+    page = federation_admin.get("/admin/").get_data(as_text=True)
+    assert "Federation administration" in page and "Stations" in page
+    assert "Import roster" not in page and "Workshops and teams" not in page
+
+
+def test_central_demo_data_is_the_federations_links_only(central_app):
+    from kiosk import demo_data
+    from kiosk.benefits.models import BenefitLink
+    from kiosk.models import Member
+    demo_data.load(central_app)
+    owners = {link.owner for link in BenefitLink.select()}
+    assert owners == {"central"} and Member.select().count() == 0
