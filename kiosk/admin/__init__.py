@@ -6,7 +6,7 @@ from ..tiles import AdminSection, admin_sections, register_admin_section
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auth, roster, roster_import  # noqa: E402,F401  (their views register on bp)
+from . import auth, roster, roster_import  # noqa: E402,F401  (their views register on blueprints)
 
 
 def init_app(app):
@@ -14,13 +14,14 @@ def init_app(app):
     if app.config["KIOSK_ROLE"] != "station":
         _register_context(app)
         return  # the roster lives at the stations; central sees counts only
-    register_admin_section(app, AdminSection("admin.members", _l("Members"),
+    register_admin_section(app, AdminSection("roster.members", _l("Members"),
                                              _l("Search, add, edit and deactivate members"), order=10))
-    register_admin_section(app, AdminSection("admin.teams", _l("Workshops and teams"),
+    register_admin_section(app, AdminSection("roster.teams", _l("Workshops and teams"),
                                              _l("The teams workers pick at the kiosk"), order=11))
-    register_admin_section(app, AdminSection("admin.import_roster", _l("Import roster"),
+    register_admin_section(app, AdminSection("roster.import_roster", _l("Import roster"),
                                              _l("Add and update members from an Excel CSV; "
                                                 "photos in bulk"), order=12))
+    app.register_blueprint(roster.roster_bp)
     _register_context(app)
 
 

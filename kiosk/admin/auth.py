@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -125,3 +126,11 @@ def dashboard():
     from .. import tiles
     return render("admin/dashboard.html", sections=tiles.admin_sections(current_app),
                   alerts=tiles.admin_alerts(current_app))
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def upload_too_large(error):
+    """A friendly message instead of a bare 413 when an upload passes MAX_CONTENT_LENGTH."""
+    flash(_("The upload is larger than %(megabytes)d MB. Split it into smaller files.",
+            megabytes=max(1, current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))))
+    return redirect(request.path, code=303)

@@ -16,13 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField
 
 from .. import photo_import, roster_csv
 from ..htmx import render
-from . import bp
 from .auth import audit, login_required
+from .roster import roster_bp as bp
 from .roster_import_text import (
     COLUMN_NAMES,
     ENCODINGS,
@@ -125,14 +124,6 @@ def _claim(pending):
 
 # -- CSV: upload, preview, confirm, report ------------------------------------
 
-@bp.errorhandler(RequestEntityTooLarge)
-def upload_too_large(error):
-    """A friendly message instead of a bare 413 when an upload passes MAX_CONTENT_LENGTH."""
-    flash(_("The upload is larger than %(megabytes)d MB. Split it into smaller files.",
-            megabytes=max(1, current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))))
-    return redirect(request.path, code=303)
-
-
 @bp.route("/roster/import", methods=["GET", "POST"])
 @login_required
 def import_roster():
@@ -153,7 +144,7 @@ def import_roster():
             session["roster_import"] = {
                 "token": token, "create_teams": bool(form.create_teams.data),
                 "filename": os.path.basename(form.csv_file.data.filename or "")[:100]}
-            return redirect(url_for("admin.import_preview"), code=303)
+            return redirect(url_for("roster.import_preview"), code=303)
     _sweep()
     pending, _data = _pending()
     return render("admin/roster/import.html", form=form, pending=pending,
@@ -167,14 +158,14 @@ def import_preview():
     pending, data = _pending()
     if pending is None:
         flash(_("That upload has expired or was already imported. Please upload the file again."))
-        return redirect(url_for("admin.import_roster"))
+        return redirect(url_for("roster.import_roster"))
     if "create_teams" in request.args:
         pending["create_teams"] = request.args["create_teams"] == "1"
     try:
         plan = roster_csv.build_plan(data, pending["create_teams"])
     except roster_csv.CsvError as error:  # checked at upload; only a changed limit gets here
         flash(csv_error_message(error))
-        return redirect(url_for("admin.import_roster"))
+        return redirect(url_for("roster.import_roster"))
     pending["counts"] = plan.counts()
     session["roster_import"] = pending
     creatable = any(key == "unknown_team" and params.get("can_create")
@@ -190,7 +181,7 @@ def import_confirm():
     pending, data = _pending()
     if pending is None or request.form.get("token") != pending["token"] or not _claim(pending):
         flash(_("That upload has expired or was already imported. Please upload the file again."))
-        return redirect(url_for("admin.import_roster"), code=303)
+        return redirect(url_for("roster.import_roster"), code=303)
     create_teams = request.form.get("create_teams") == "1"
     plan = roster_csv.import_roster(data, create_missing_teams=create_teams)
     report = plan.to_json()
@@ -205,7 +196,7 @@ def import_confirm():
     audit("import roster", pending["filename"],
           "added {add}, updated {update}, unchanged {unchanged}, rejected {reject}".format(**counts)
           + (f", new teams {len(plan.new_teams)}" if plan.new_teams else ""))
-    return redirect(url_for("admin.import_report", token=token), code=303)
+    return redirect(url_for("roster.import_report", token=token), code=303)
 
 
 @bp.post("/roster/import/cancel")
@@ -216,7 +207,7 @@ def import_cancel():
     if pending:
         _remove(pending["token"], ".csv")
     flash(_("Import cancelled; nothing was changed."))
-    return redirect(url_for("admin.import_roster"), code=303)
+    return redirect(url_for("roster.import_roster"), code=303)
 
 
 def _load_report(token):

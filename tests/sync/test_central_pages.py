@@ -197,3 +197,8 @@ def test_central_demo_data_is_the_federations_links_only(central_app):
     demo_data.load(central_app)
     owners = {link.owner for link in BenefitLink.select()}
     assert owners == {"central"} and Member.select().count() == 0
+
+
+def test_central_has_no_roster_pages(federation_admin):
+    assert federation_admin.get("/admin/roster/members").status_code == 404
+    assert federation_admin.get("/admin/roster/import").status_code == 404
