@@ -16,6 +16,7 @@ from functools import wraps
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pypinyin import lazy_pinyin
 
 from .htmx import redirect_to, render
 from .kiosk_home import safe_next
@@ -117,9 +118,11 @@ def team(team_id):
     if team is None:
         return render("identify/start.html", "picker", mode="teams",
                       **_context(error=_("That team was not found. Please choose again.")))
-    members = Member.active_members().where(Member.team == team).order_by(Member.name)
+    # In pinyin order, as a Chinese list of names is read (张 after 王, not by code point).
+    members = sorted(Member.active_members().where(Member.team == team),
+                     key=lambda member: lazy_pinyin(member.name))
     return render("identify/start.html", "picker", mode="photos", team=team,
-                  members=list(members), **_context())
+                  members=members, **_context())
 
 
 @bp.post("/member")

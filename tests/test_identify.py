@@ -44,3 +44,13 @@ def test_identification_expires(client, app):
         session["member"] = dict(session["member"],
                                  at=time.time() - app.config["KIOSK_IDENTIFIED_SECONDS"] - 1)
     assert client.get("/identify/hello").status_code == 302
+
+
+def test_a_team_photo_grid_is_in_pinyin_order(client):
+    from .factories import make_team
+    team = make_team()
+    for name in ("张伟", "王芳", "陈静", "李强"):
+        make_member(name=name, team=team)
+    page = client.get(f"/identify/team/{team.id}").get_data(as_text=True)
+    positions = [page.index(name) for name in ("陈静", "李强", "王芳", "张伟")]
+    assert positions == sorted(positions)
