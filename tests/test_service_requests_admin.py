@@ -48,8 +48,15 @@ def test_inbox_filters(admin):
 def test_chair_finds_a_request_by_the_receipt_code_a_worker_reads_out(admin):
     filed = make_request()
     code = filed.receipt_code
-    response = admin.get(f"/admin/requests/?code={code[:4]} {code[4:8]} {code[8:]}")
+    response = admin.post("/admin/requests/find", data={"code": f"{code[:4]} {code[4:8]} {code[8:]}"})
     assert response.status_code == 303 and str(filed.id) in response.headers["Location"]
+
+
+def test_a_wrong_receipt_code_in_the_inbox_says_so(admin):
+    make_request()
+    response = admin.post("/admin/requests/find", data={"code": "0000 0000 00000"},
+                          follow_redirects=True)
+    assert "没有这个回执码的诉求" in response.get_data(as_text=True)
 
 
 def test_overdue_after_the_category_deadline_until_answered(admin):

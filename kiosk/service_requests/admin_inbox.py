@@ -31,16 +31,26 @@ def _int_arg(name, default=1):
         return default
 
 
+@bp.post("/find")
+@login_required
+def find_by_code():
+    """The request whose receipt code a worker reads out.
+
+    A POST: the code is the worker's key, and a GET would put it in the URL, the
+    browser history and any access log on the way.
+    """
+    code = receipt.normalise(request.form.get("code", ""))
+    found = ServiceRequest.get_or_none(ServiceRequest.receipt_code == code) if code else None
+    if found is not None:
+        return redirect_to(url_for(".detail", request_id=found.id))
+    flash(_("No request has this receipt code."))
+    return redirect_to(url_for(".inbox"))
+
+
 @bp.get("/")
 @login_required
 def inbox():
     """All requests, urgent open ones first; filter by category, status, overdue."""
-    lookup = receipt.normalise(request.args.get("code", "")) if request.args.get("code") else None
-    if lookup:
-        found = ServiceRequest.get_or_none(ServiceRequest.receipt_code == lookup)
-        if found is not None:
-            return redirect_to(url_for(".detail", request_id=found.id))
-        flash(_("No request has this receipt code."))
     filters = {
         "category": request.args.get("category") if request.args.get("category") in categories.KEYS else "",
         "status": request.args.get("status") if request.args.get("status") in STATUSES + ("open",) else "",
