@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .models import Member
 from .photo_processing import PhotoError
+from .refusals import Refused
 from .roster_csv import STAFF_NO
 from .roster_service import set_photo
 
@@ -24,17 +25,12 @@ MAX_TOTAL_BYTES = 256 * 1024 * 1024
 ADDED, REPLACED, REJECTED = "added", "replaced", "rejected"
 
 
-class ZipError(ValueError):
+class ZipError(Refused):
     """The zip as a whole is refused; ``reason`` is one of the keys below."""
 
     NOT_A_ZIP = "not_a_zip"
     TOO_MANY_FILES = "too_many_files"
     TOO_LARGE = "too_large"
-
-    def __init__(self, reason, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
 
 
 @dataclass

@@ -10,18 +10,16 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .refusals import Refused
 
-class PhotoError(ValueError):
+
+class PhotoError(Refused):
     """An image was refused; ``reason`` is one of the keys below."""
 
     NOT_AN_IMAGE = "not_an_image"
     TOO_LARGE = "too_large"
     TOO_MANY_PIXELS = "too_many_pixels"
     TOO_SMALL = "too_small"
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def open_upright(data, *, max_bytes, max_pixels, min_side=1, draft_size=None, error=PhotoError):

@@ -28,6 +28,7 @@ from peewee import IntegrityError
 
 from .db import db, write_transaction
 from .models import Member, Team, Workshop, this_station_id
+from .refusals import Refused
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -62,7 +63,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIMITS = {"name": 40, "workshop": 60, "team": 60, "badge_code": 64}
 
 
-class CsvError(ValueError):
+class CsvError(Refused):
     """The file as a whole cannot be imported; ``reason`` is one of the keys below."""
 
     EMPTY = "empty"
@@ -73,11 +74,6 @@ class CsvError(ValueError):
     NO_STAFF_NO_COLUMN = "no_staff_no_column"
     NO_ROWS = "no_rows"
     TOO_MANY_ROWS = "too_many_rows"
-
-    def __init__(self, reason, **params):
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
 
 
 # -- reading the file -------------------------------------------------------

@@ -10,6 +10,8 @@ phones guess it differently.
 import re
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from ..refusals import Refused
+
 MAX_URL_LENGTH = 500
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
@@ -19,7 +21,7 @@ _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _SAFE = "/:@!$&'()*+,;=-._~?#[]%"
 
 
-class LinkURLError(ValueError):
+class LinkURLError(Refused):
     """A link was refused; ``reason`` is one of the names below."""
 
     EMPTY = "empty"
@@ -28,10 +30,6 @@ class LinkURLError(ValueError):
     HOST = "host"
     SPACES = "spaces"
     TOO_LONG = "too_long"
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def normalise_url(text):
