@@ -66,10 +66,6 @@ def remember(member, method):
     session["member"] = {"id": str(member.id), "at": time.time(), "method": method}
 
 
-def forget_member():
-    session.pop("member", None)
-
-
 def identify_url(next_url, purpose=None):
     return url_for("identify.start", next=next_url, purpose=purpose)
 

@@ -1,5 +1,5 @@
 """Member photos, served from the database with a long browser cache."""
-from flask import Blueprint, abort, make_response, request, session
+from flask import Blueprint, abort, make_response, request, session, url_for
 
 from .models import Member, MemberPhoto
 
@@ -8,6 +8,7 @@ bp = Blueprint("photos", __name__)
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.add_template_global(photo_url)
 
 
 @bp.get("/photos/<uuid:member_id>.jpg")
@@ -33,7 +34,6 @@ def photo(member_id):
 
 def photo_url(member):
     """The photo URL for a member who has one, versioned by its digest; else None."""
-    from flask import url_for
     if member.photo_digest is None:
         return None
     return url_for("photos.photo", member_id=member.id, v=member.photo_digest)
