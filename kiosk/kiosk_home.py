@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from .htmx import render
+from .next_url import safe_next
 from .tiles import home_tiles
 
 bp = Blueprint("home", __name__)
@@ -37,9 +38,3 @@ def reset():
         session.pop(key, None)
     return redirect(url_for("home.index"), code=303)
 
-
-def safe_next(target):
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")

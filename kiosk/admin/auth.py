@@ -12,8 +12,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..htmx import render
-from ..kiosk_home import safe_next
 from ..models import AdminUser, AuditLog
+from ..next_url import safe_next
 from . import bp
 
 hasher = PasswordHasher()
@@ -93,8 +93,7 @@ def login():
             session["admin_id"] = user.id
             session["admin_seen"] = time.time()
             AuditLog.record(user.username, "login")
-            return redirect(safe_next(request.args.get("next")) if request.args.get("next")
-                            else url_for("admin.dashboard"))
+            return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
         else:
             if user is not None:
                 user.record_failure(config["ADMIN_MAX_FAILED_LOGINS"],
