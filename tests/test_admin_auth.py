@@ -103,4 +103,4 @@ def test_login_never_redirects_off_site(client):
     make_admin(password=ADMIN_PASSWORD)
     response = client.post("/admin/login?next=//evil.example/x",
                            data={"username": "chair", "password": ADMIN_PASSWORD})
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/admin/"  # the dashboard, not another origin
