@@ -32,6 +32,13 @@ def create_app(test_config=None):
     db.init_app(app)
     extensions.init_app(app)
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address (for the login throttle) and
+        # https (for secure cookies) come from its X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
     from . import cli
     cli.init_app(app)
     for feature in _features(app.config["KIOSK_ROLE"]):

@@ -96,8 +96,7 @@ def _demo_admin(app):
             AdminUser.create(username=DEMO_ADMIN, display_name="工会主席",
                              password_hash=hash_password(password))
         else:
-            user.password_hash = hash_password(password)
-            user.save()
+            user.set_password_hash(hash_password(password))
     fd = os.open(_password_path(app), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(password)

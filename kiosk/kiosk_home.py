@@ -33,8 +33,11 @@ def switch_language(code):
 
 @bp.get("/reset")
 def reset():
-    """Return to home for the next person: drop identification, drafts and language."""
+    """Return to home for the next person: drop identification, drafts, language and
+    any admin session (the chair may have logged in on the terminal's own browser)."""
+    from .admin.auth import end_admin_session
     for key in KIOSK_SESSION_KEYS:
         session.pop(key, None)
+    end_admin_session()
     return redirect(url_for("home.index"), code=303)
 
