@@ -187,6 +187,25 @@ def test_repeated_wrong_codes_slow_the_terminal_down(client):
     assert response.status_code == 303
 
 
+def test_the_next_worker_with_a_right_code_is_not_held_up_by_the_last_ones_guesses(client):
+    """Issue 12, finding 8: the back-off follows the kiosk session, which /reset ends."""
+    filed = make_request()
+    for _ in range(5):
+        client.post("/service/track", data={"code": "1" * 13})
+    assert client.post("/service/track", data={"code": filed.receipt_code}).status_code == 429
+    client.get("/reset")   # the Home button, or the idle timeout
+    response = client.post("/service/track", data={"code": filed.receipt_code})
+    assert response.status_code == 303
+
+
+def test_a_guesser_who_resets_between_tries_meets_an_hourly_cap(client, app):
+    filed = make_request()
+    for _ in range(app.config["SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR"] + 1):
+        client.post("/service/track", data={"code": "1" * 13})
+        client.get("/reset")
+    assert client.post("/service/track", data={"code": filed.receipt_code}).status_code == 429
+
+
 def test_named_worker_finds_their_requests_by_identifying(client):
     member = make_member(name="赵敏")
     mine = make_request("learning", "技能培训", member=member)

@@ -20,6 +20,8 @@ from .limits import Limits
 DEFAULTS = {
     "SERVICE_REQUESTS_PER_MEMBER_PER_DAY": 5,
     "SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE": 3,
+    # Wrong receipt codes one terminal may type in an hour, whoever types them.
+    "SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR": 60,
     # The receipt stays this long without a touch (announced on screen), then home.
     "SERVICE_RECEIPT_SECONDS": 300,
 }
@@ -35,7 +37,8 @@ def init_app(app):
     app.add_template_filter(lambda key: getattr(categories.get(key), "tone", "slate"), "sr_tone")
     app.add_template_filter(_local_time, "sr_local")
     app.extensions["service_request_limits"] = Limits(
-        app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"])
+        app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"],
+        app.config["SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR"])
 
     if app.config["KIOSK_ROLE"] == "station":
         from .. import pinyin

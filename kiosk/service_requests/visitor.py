@@ -67,6 +67,16 @@ def may_see(request_id):
     return str(request_id) in _draft().get("access", [])
 
 
+def guesser_key():
+    """This kiosk session, for the wrong-code back-off: /reset drops it with the draft."""
+    data = _draft()
+    key = data.get("guesser")
+    if not (isinstance(key, str) and key.isalnum()):
+        key = data["guesser"] = secrets.token_hex(8)
+        _save(data)
+    return key
+
+
 def terminal_keys():
     """(this terminal, this address) for the in-memory limits."""
     address = request.remote_addr or "-"
