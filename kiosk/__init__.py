@@ -3,6 +3,7 @@ import os
 import secrets
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as kiosk_config
 
@@ -14,6 +15,8 @@ def create_app(test_config=None):
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True,
                 instance_path=os.environ.get("KIOSK_INSTANCE_PATH") or None)
+    # <int:…> in a URL stops at SQLite's 64-bit integers: /…/10**23 is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.from_mapping(kiosk_config.DEFAULTS)
     app.config["DATABASE"] = os.path.join(app.instance_path, "kiosk.sqlite3")
     if test_config is None:
@@ -27,8 +30,9 @@ def create_app(test_config=None):
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import db, extensions, logs
+    from . import body_limits, db, extensions, logs
     logs.init_app(app)
+    body_limits.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
 
@@ -44,6 +48,12 @@ def create_app(test_config=None):
     for feature in _features(app.config["KIOSK_ROLE"]):
         feature.init_app(app)
     return app
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _features(role):

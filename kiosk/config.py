@@ -28,8 +28,10 @@ DEFAULTS = {
     # (2, 4, 8 … seconds, at most ADMIN_LOGIN_MAX_WAIT). Never a lock.
     "ADMIN_LOGIN_FREE_FAILURES": 3,
     "ADMIN_LOGIN_MAX_WAIT": 300,
-    # Uploads: roster CSV and photos (a zip of photos may be large).
+    # Uploads: roster CSV and photos (a zip of photos may be large), and the sync API.
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    # Every other request body: the kiosk's public forms (kiosk/body_limits.py).
+    "KIOSK_FORM_MAX_BYTES": 64 * 1024,
     "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     "PHOTO_MAX_PIXELS": 40_000_000,
     "PHOTO_SIZE": 320,
