@@ -109,7 +109,8 @@ def members():
     """Search the members, page by page."""
     text = request.args.get("q", "").strip()[:40]
     show_inactive = request.args.get("inactive") == "1"
-    page = max(request.args.get("page", 1, type=int), 1)
+    # Clamped: SQLite's OFFSET is a 64-bit integer, and ?page=10**23 must not be a 500.
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     query = Member.search(text, include_inactive=show_inactive)
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))

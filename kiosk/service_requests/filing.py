@@ -61,7 +61,9 @@ def topic(category):
         chosen = None
         if choice == "other":
             chosen = _("Something else")
-        elif choice.isdigit() and int(choice) < len(topics):
+        elif choice in {str(n) for n in range(len(topics))}:
+            # Compared as text: "²".isdigit() is True but int("²") fails, and
+            # int() of 5,000 digits raises too.
             chosen = topics[int(choice)]
         if chosen is None:
             error = _("Please choose one of the topics.")
