@@ -23,9 +23,7 @@ MIB = 1024 * 1024
 _SQLITE_MARKERS = ("database or disk is full", "disk i/o error",
                    "attempt to write a readonly database", "unable to open database file")
 _OS_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
-# After a failed write, the banner stays this long even if a little space came back.
 RECENT_FAILURE_SECONDS = 60
-
 _last_failure = {"at": 0.0}
 
 
@@ -85,14 +83,14 @@ def disk_status(app=None):
 
     Low: less than ``DISK_LOW_BYTES`` or twice the database (a migration or a
     big sync may need the database's size again for its WAL). Full: less than
-    ``DISK_FULL_BYTES``, or a write failed for lack of space a moment ago.
+    ``DISK_FULL_BYTES`` (by then SQLite's next page may already fail).
     """
     app = app or current_app
     where = app.config.get("DATABASE") or app.instance_path
     folder = os.path.dirname(os.path.abspath(where)) if app.config.get("DATABASE") else where
     free = free_bytes(folder)
     needed = max(app.config["DISK_LOW_BYTES"], 2 * database_bytes(app.config.get("DATABASE")))
-    full = free < app.config["DISK_FULL_BYTES"] or (recently_failed() and free < needed)
+    full = free < app.config["DISK_FULL_BYTES"]
     return {"free": free, "free_mib": free // MIB, "needed_mib": needed // MIB,
             "full": full, "low": full or free < needed}
 
