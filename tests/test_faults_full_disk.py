@@ -175,3 +175,42 @@ def test_a_disk_that_fills_while_the_station_runs_never_claims_a_save(small_disk
     identify(c, members[-1])
     assert c.post("/mood/checkin", data={"mood": "ok"}, headers=HX).status_code == 200
     shut_down()
+
+
+def test_scripts_run_starts_on_a_full_disk_and_serves_the_board(small_disk,  # noqa: F811
+                                                                   monkeypatch):
+    """Before: flask migrate failed ("disk I/O error") and scripts/run exited 1 in a loop."""
+    import signal
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+    monkeypatch.setenv("KIOSK_INSTANCE_PATH", "")
+    station(small_disk)
+    migrate()
+    shut_down()
+    small_disk.fill()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PORT=str(port), KIOSK_DEMO="0",
+               KIOSK_INSTANCE_PATH=os.path.join(small_disk.path, "instance"),
+               DATABASE=os.path.join(small_disk.path, "kiosk.sqlite3"))
+    proc = subprocess.Popen([os.path.join(root, "scripts", "run")], cwd=root, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        status = None
+        for _ in range(240):
+            assert proc.poll() is None, proc.stdout.read().decode()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/mood/board", timeout=5) as r:
+                    status = r.status
+                break
+            except OSError:
+                time.sleep(0.25)
+        assert status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
