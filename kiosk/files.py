@@ -89,3 +89,26 @@ def secure_instance(path):
         os.chmod(path, DIR_MODE)
         log.warning("tightened the instance folder %s to mode 700 (it was %o)", path,
                     stat.S_IMODE(st.st_mode))
+    _tighten_contents(path)
+
+
+def _tighten_contents(path, depth=1):
+    """Files made before umask 077 (the database, the secret key, imports): ours alone now."""
+    try:
+        entries = list(os.scandir(path))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if entry.is_symlink() or st.st_uid != os.geteuid():
+                continue
+            if entry.is_dir():
+                if st.st_mode & 0o077:
+                    os.chmod(entry.path, DIR_MODE)
+                if depth > 0:
+                    _tighten_contents(entry.path, depth - 1)
+            elif st.st_mode & 0o077:
+                os.chmod(entry.path, FILE_MODE)
+        except OSError as exc:  # a read-only mount: leave it, the folder is 0700 anyway
+            log.warning("could not tighten %s: %s", entry.path, exc)

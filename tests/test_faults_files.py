@@ -110,10 +110,18 @@ def test_the_app_makes_its_files_private(instance, tmp_path):
 
 
 def test_an_old_readable_instance_folder_is_tightened(instance, tmp_path):
-    instance.mkdir(mode=0o755)
+    """Before: the database, the secret key and imports were world-readable (issue 12, 9)."""
+    (instance / "imports").mkdir(parents=True)
+    for name in ("secret_key", "kiosk.sqlite3", "imports/abc.csv"):
+        (instance / name).write_text("x" * 64)
+        os.chmod(instance / name, 0o644)
+    os.chmod(instance / "imports", 0o755)
     os.chmod(instance, 0o755)
     start(instance, tmp_path)
     assert stat.S_IMODE(os.stat(instance).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(instance / "imports").st_mode) == 0o700
+    for name in ("secret_key", "kiosk.sqlite3", "imports/abc.csv"):
+        assert stat.S_IMODE(os.stat(instance / name).st_mode) == 0o600, name
 
 
 def test_the_app_refuses_a_world_writable_instance_folder(instance, tmp_path):

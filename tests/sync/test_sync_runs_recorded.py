@@ -69,4 +69,4 @@ def test_a_run_going_on_is_not_called_interrupted(station):
 def test_the_admin_page_shows_an_interrupted_run(station, admin):
     SyncRun.create(trigger="nightly")
     html = admin.get("/admin/sync/").get_data(as_text=True)
-    assert "被中断" in html
+    assert "这次同步在完成前被中断" in html and "进行中" not in html
