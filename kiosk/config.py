@@ -37,6 +37,11 @@ DEFAULTS = {
     "PHOTO_SIZE": 320,
     "LOG_MAX_BYTES": 2 * 1024 * 1024,
     "LOG_BACKUPS": 3,
+    # Free space where the database lives: below DISK_FULL_BYTES the admin pages show
+    # a red "disk full" banner; below DISK_LOW_BYTES (or twice the database, whichever
+    # is more) the admin home warns. README, "Disk space".
+    "DISK_FULL_BYTES": 32 * 1024 * 1024,
+    "DISK_LOW_BYTES": 512 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     # Strict: no other site can make the browser send the (admin) session cookie.
     "SESSION_COOKIE_SAMESITE": "Strict",

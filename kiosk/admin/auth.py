@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 from ..htmx import render
 from ..models import AdminUser, AuditLog
 from ..next_url import safe_next
+from ..storage import best_effort
 from . import bp
 
 hasher = PasswordHasher()
@@ -128,12 +129,15 @@ def login():
             user = AdminUser.get_or_none(AdminUser.username == username)
             if check_password(user, form.password.data) and user.active:
                 _throttle().success(username, address)
-                user.record_success()
+                # Bookkeeping only: on a full disk the chair must still get in (issue 16).
+                with best_effort("the login's bookkeeping"):
+                    user.record_success()
+                    AuditLog.record(user.username, "login")
                 _start_admin_session(user)
-                AuditLog.record(user.username, "login")
                 return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
             _throttle().failure(username, address)
-            AuditLog.record(username[:40], "login failed", detail=address[:100])
+            with best_effort("a failed login's audit line"):
+                AuditLog.record(username[:40], "login failed", detail=address[:100])
             error, status = _("Wrong username or password."), 401
     elif request.method == "POST":
         error, status = _("Please enter your username and password."), 401
@@ -145,8 +149,9 @@ def logout():
     """Log out and return to the login page: every copy of this session ends too."""
     admin = current_admin()
     if admin is not None:
-        admin.end_sessions()
-        AuditLog.record(admin.username, "logout")
+        with best_effort("the end of the other copies of this session"):
+            admin.end_sessions()
+            AuditLog.record(admin.username, "logout")
     end_admin_session()
     flash(_("You have logged out."))
     return redirect(url_for("admin.login"))
