@@ -19,4 +19,5 @@ def init_app(app):
     @app.before_request
     def _cap_public_forms():
         if not request.path.startswith(LARGE_BODY_PREFIXES):
-            request.max_content_length = app.config["KIOSK_FORM_MAX_BYTES"]
+            request.max_content_length = min(app.config["KIOSK_FORM_MAX_BYTES"],
+                                             app.config["MAX_CONTENT_LENGTH"] or 2 ** 63)
