@@ -192,6 +192,8 @@ def test_wrong_pins_back_off_per_member_not_per_terminal(app, victim):
     # Each wrong PIN is in the audit log, by member.
     wrong = AuditLog.select().where((AuditLog.action == "wrong PIN") & (AuditLog.target == "2046"))
     assert wrong.count() == pins.FREE_TRIES
+    # … kept to the hour, so they do not time-stamp who stood at the terminal.
+    assert all(entry.at.minute == entry.at.second == entry.at.microsecond == 0 for entry in wrong)
     # The waits grow.
     MemberPin.update(wait_until=utcnow()).where(MemberPin.member == member.id).execute()
     first.post("/identify/prove", data={"pin": "1357"})
