@@ -69,6 +69,7 @@ def test_a_worker_sets_their_pin_from_a_printed_slip_and_reads_their_request(bro
     office.emulate_media(media="print")
     expect(office.locator(".pin-slips-tools")).to_be_hidden()
     expect(slip).to_be_visible()
+    screenshot(office, "pin-slip-print")
     context.close()
 
     # At the kiosk: staff number, then the slip's code, then a PIN twice.
