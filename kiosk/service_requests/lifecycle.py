@@ -47,6 +47,25 @@ NEXT_STATUS = {
 }
 
 
+# The worker's own steps, taken at the kiosk of the station that took the request,
+# whoever handles it: filing it, rating the answer, reopening it when not satisfied.
+WORKER_KINDS = (SUBMITTED, RATED, REOPEN)
+SIDES = ("station", "central")
+
+
+def writer_may_add(handled_by, writer, kind, actor=None):
+    """May ``writer`` ("station" or "central") add an event of ``kind`` to a request
+    handled by ``handled_by``? The handler writes every kind; the station's kiosk also
+    records the worker's own steps (``actor`` "worker"). The inbox (add_event), the
+    kiosk (rate) and central's sync ingest (service_requests.sync) all ask this function.
+    """
+    if writer not in SIDES:
+        return False
+    if writer == handled_by:
+        return True
+    return writer == "station" and actor == WORKER and kind in WORKER_KINDS
+
+
 class LifecycleError(Exception):
     """A change that the request's current state does not allow."""
 
@@ -97,7 +116,7 @@ def add_event(request_id, kind, actor, origin, text="", public=None):
     """The handler's action on a request: a status change, a reply, a note, an assignment."""
     with write_transaction():
         request = ServiceRequest.get_by_id(request_id)
-        if request.handled_by != origin:
+        if not writer_may_add(request.handled_by, origin, kind):
             raise NotYours(request.handled_by)
         if kind in STATUS_EVENTS:
             if kind not in NEXT_STATUS.get(request.status, ()):
@@ -136,6 +155,8 @@ def rate(request_id, satisfied, origin="station"):
         request = ServiceRequest.get_by_id(request_id)
         if not can_rate(request):
             raise AlreadyRated(request.status)
+        if not writer_may_add(request.handled_by, origin, RATED, WORKER):
+            raise NotYours(request.handled_by)
         RequestEvent.create(request=request, kind=RATED, public=True, actor=WORKER,
                             origin=origin, text=SATISFIED if satisfied else UNSATISFIED,
                             at=_next_at(request))
