@@ -380,3 +380,32 @@ def test_a_gzip_bomb_and_an_oversized_body_are_refused_without_eating_memory(cen
     conn.close()
     grown_mib = (_rss_kib(central.proc.pid) - before) / 1024
     assert grown_mib < 50, f"central grew by {grown_mib:.0f} MiB"
+
+
+def test_the_station_keeps_refused_records_on_its_sync_page(tmp_path, central, station_secret):
+    """A station that wrote what it may not (a tampered or older copy of the software):
+    central refuses the record, and the station lists it, with the reason, instead of
+    counting it as sent."""
+    from ..conftest import ADMIN_PASSWORD
+    from ..factories import make_admin
+    with station_app(tmp_path, central, station_secret) as app:
+        rights = lifecycle.file_request("rights", "拖欠工资", "三个月没发工资", phone="13800000000")
+        assert sync().ok
+        RequestEvent.create(request=rights, kind="resolved", public=True, actor="chair",
+                            origin="station", at=utcnow(), force_insert=True)
+        run = sync()
+        assert run.ok and run.conflicts == 1 and run.pushed == 0
+        refused = SyncState.get(SyncState.conflict)
+        assert refused.kind == "request_event" and "handled by central" in refused.reason
+        make_admin(password=ADMIN_PASSWORD)
+        admin = app.test_client()
+        admin.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
+        admin.get("/lang/en")
+        page = admin.get("/admin/sync/").get_data(as_text=True)
+        assert "Refused by central" in page and "handled by central" in page
+        assert "not counted as sent" in page
+        # Plain http to another host, asked for explicitly, is shown in red.
+        runner.configure("http://sync.example.org", *station_secret, "test", verify=False,
+                         insecure_http=True)
+        assert "sync-insecure" in admin.get("/admin/sync/").get_data(as_text=True)
+    assert _central_requests(central)[rights.receipt_code] == ("new", ["submitted"])
