@@ -32,6 +32,8 @@ class MoodSettingsForm(FlaskForm):
                                     _l("Highlight an upset worker without follow-up after (hours)"))
     confirm_photo_checkin = BooleanField(
         _l("Ask for a badge or staff number after a worker picks their photo"))
+    hide_upset_on_boards = BooleanField(
+        _l("On the public boards, show only how many are a bit upset, without faces or names"))
 
 
 def _page(form, status=200):

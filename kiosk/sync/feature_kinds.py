@@ -48,11 +48,13 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
 
     def request_extra(request):
         # The member stays at the station; the phone goes only where central must call back.
-        return {"anonymous": request.member_id is None,
+        # The crisis flag goes along so the federation's inbox puts it first too.
+        return {"anonymous": request.member_id is None, "crisis": bool(request.crisis),
                 "phone": request.phone if request.handled_by == "central" else None}
 
     def mark_received(ids):
-        (ServiceRequest.update(sent_to_central_at=utcnow())
+        # To the hour, as every time about an anonymous request (lifecycle.coarse).
+        (ServiceRequest.update(sent_to_central_at=lifecycle.coarse(utcnow()))
          .where(ServiceRequest.id.in_(ids) & ServiceRequest.sent_to_central_at.is_null())
          .execute())
 
@@ -60,7 +62,9 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
         values = {"id": data["id"], "station_id": data["station_id"],
                   "created_at": data["created_at"], "updated_at": data["updated_at"],
                   "phone": data.get("phone"), "member": None,
-                  "awaiting_since": data["created_at"]}
+                  "awaiting_since": data["created_at"],
+                  # Older stations send no flag: a false here only loses the ordering.
+                  "crisis": data.get("crisis") is True}
         values.update({f: data[f] for f in REQUEST_FIELDS})
         return values
 
@@ -74,7 +78,7 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
         """Central: keep a copy in the inbox's own table; its status comes from the events."""
         # The member stays at the station; the status columns are the events' business.
         synced = [ServiceRequest._meta.fields[f] for f in
-                  ("station_id", "created_at", "updated_at", "phone") + REQUEST_FIELDS]
+                  ("station_id", "created_at", "updated_at", "phone", "crisis") + REQUEST_FIELDS]
         try:
             with ServiceRequest._meta.database.atomic():
                 (ServiceRequest.insert_many([request_values(d) for d in records])
@@ -134,10 +138,11 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
         return record.station_id if record is not None else None
 
     register(SyncKind("service_request", ServiceRequest, STATION, REQUEST_FIELDS, order=20,
-                      extra=request_extra, on_acked=mark_received,
+                      extra=request_extra, on_acked=mark_received, coarse_ack_time=True,
                       materialize=materialize_requests))
     register(SyncKind("request_event", RequestEvent, STATION, EVENT_FIELDS, order=21,
                       mutable=False, parent_kind="service_request", parent_field="request",
+                      coarse_ack_time=True,
                       rows=lambda: RequestEvent.select().where(RequestEvent.origin == "station"),
                       materialize=materialize_events))
     register(SyncKind("request_event_central", RequestEvent, CENTRAL, EVENT_FIELDS, order=21,
