@@ -99,8 +99,11 @@ def _names(value, members):
             if text in (str(m.id), m.id.hex, m.staff_no) or (len(text) > 1 and m.name in text)}
 
 
-def member_activity(members, log_records):
-    """(member id, time) for every row of every table, and every log line, naming a member."""
+def member_activity(members, log_records, clock_offset=timedelta(0)):
+    """(member id, time) for every row of every table, and every log line, naming a member.
+
+    Log lines as the station's log file has them: INFO and above (kiosk/logs.py), at the
+    app's clock (``clock_offset``: the test's clock is set back a day)."""
     activity = []
     tables = [r[0] for r in db.execute_sql(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
@@ -111,8 +114,11 @@ def member_activity(members, log_records):
             times = [t for t in map(_as_time, row) if t is not None]
             activity += [(m, t) for m in named for t in times]
     for record in log_records:
+        if record.levelno < logging.INFO:
+            continue
         named = _names(record.getMessage(), members)
-        when = _REAL_DATETIME.fromtimestamp(record.created, UTC).replace(tzinfo=None)
+        when = (_REAL_DATETIME.fromtimestamp(record.created, UTC).replace(tzinfo=None)
+                + clock_offset)
         activity += [(m, when) for m in named]
     return activity
 
@@ -225,7 +231,8 @@ def station_day(app, client, admin, monkeypatch, caplog):
     assert anonymous.member_id is None
     members = list(Member.select())
     return {"author": author.id, "request": anonymous, "payloads": central.pushed,
-            "activity": member_activity(members, caplog.records),
+            "activity": member_activity(members, caplog.records, clock.offset),
+            "log_lines": [r for r in caplog.records if r.levelno >= logging.INFO],
             "times": stored_times(anonymous.id, central.pushed)}
 
 
@@ -247,6 +254,12 @@ def test_the_attackers_join_never_finds_exactly_the_author(station_day):
         assert candidates != {author}, f"{attack} names the author"
     # The time join leaves a crowd, not a person: everyone at the station in that hour.
     assert all(len(c) > 1 for c in windows if c)
+
+
+def test_no_log_line_names_a_member(station_day):
+    for record in station_day["log_lines"]:
+        assert "赵敏" not in record.getMessage() and "7001" not in record.getMessage()
+        assert str(station_day["author"]) not in record.getMessage()
 
 
 def test_an_anonymous_requests_times_are_kept_to_the_hour(station_day):

@@ -23,7 +23,7 @@ AUTO_HOME_SECONDS = 6
 UPSET_EXTRA_SECONDS = 9
 # One member's check-ins are at most one per this many seconds (MOOD_CHECKIN_MIN_SECONDS):
 # a repeat within it records nothing and shows the same confirmation.
-CHECKIN_MIN_SECONDS = 5
+CHECKIN_MIN_SECONDS = 3
 
 
 def _identify_again():

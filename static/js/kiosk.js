@@ -11,6 +11,7 @@
   var warnSeconds = parseInt(body.dataset.idleWarning || "10", 10);
   var homeUrl = body.dataset.homeUrl || "/reset";
   var lastActivity = Date.now();
+  var swallowing = false;   // a touch on the 我还在 overlay is in progress
   var warning = document.getElementById("idle-warning");
   var countEl = document.getElementById("idle-count");
 
@@ -19,9 +20,11 @@
   function warningShown() { return warning && !warning.hidden; }
   function activity(e) {
     lastActivity = Date.now();
-    // A key (a badge reader, a real keyboard) closes the warning at once; a touch
-    // closes it in the overlay's own click handler below, so it presses nothing else.
-    if (warningShown() && e && e.type === "keydown") { warning.hidden = true; }
+    // A key (a badge reader, a real keyboard), a wheel or a scroll closes the warning
+    // at once; a touch closes it in swallow() below, so that it presses nothing else.
+    if (warningShown() && !swallowing && e && (e.type === "keydown" || e.type === "wheel" || e.type === "scroll")) {
+      warning.hidden = true;
+    }
   }
   ["pointerdown", "keydown", "touchstart", "wheel", "scroll"].forEach(function (name) {
     window.addEventListener(name, activity, { passive: true, capture: true });
@@ -31,7 +34,6 @@
      finger-up and the click that follows never reach the control beneath (it
      pressed 实名提交, typed a space, committed a word). The overlay stays up until
      that touch is over; only then does the page take touches again. */
-  var swallowing = false;
   var swallowTimer = null;
   function endSwallow() {
     swallowing = false;

@@ -18,7 +18,7 @@ def centre(locator):
 
 
 def test_the_touch_that_dismisses_i_am_still_here_presses_nothing(browser, tmp_path):
-    app = make_app(tmp_path / "idle", WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=9,
+    app = make_app(tmp_path / "idle", WTF_CSRF_ENABLED=True, KIOSK_IDLE_SECONDS=14,
                    KIOSK_IDLE_WARNING=7)
     with app.app_context(), LiveServer(app) as server:
         context, page = new_page(browser, PORTRAIT, base_url=server.url)
