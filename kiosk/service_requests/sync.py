@@ -55,11 +55,13 @@ def register_all(register, SyncKind):
 
     def request_extra(request):
         # The member stays at the station; the phone goes only where central must call back.
-        return {"anonymous": request.member_id is None,
+        # The crisis flag goes along so the federation's inbox puts it first too.
+        return {"anonymous": request.member_id is None, "crisis": bool(request.crisis),
                 "phone": request.phone if request.handled_by == "central" else None}
 
     def mark_received(ids):
-        (ServiceRequest.update(sent_to_central_at=utcnow())
+        # To the hour, as every time about an anonymous request (lifecycle.coarse).
+        (ServiceRequest.update(sent_to_central_at=lifecycle.coarse(utcnow()))
          .where(ServiceRequest.id.in_(ids) & ServiceRequest.sent_to_central_at.is_null())
          .execute())
 
@@ -67,7 +69,9 @@ def register_all(register, SyncKind):
         values = {"id": data["id"], "station_id": data["station_id"],
                   "created_at": data["created_at"], "updated_at": data["updated_at"],
                   "phone": data.get("phone"), "member": None,
-                  "awaiting_since": data["created_at"]}
+                  "awaiting_since": data["created_at"],
+                  # Older stations send no flag: a false here only loses the ordering.
+                  "crisis": data.get("crisis") is True}
         values.update({f: data[f] for f in REQUEST_FIELDS})
         return values
 
@@ -81,7 +85,7 @@ def register_all(register, SyncKind):
         """Central: keep a copy in the inbox's own table; its status comes from the events."""
         # The member stays at the station; the status columns are the events' business.
         synced = [ServiceRequest._meta.fields[f] for f in
-                  ("station_id", "created_at", "updated_at", "phone") + REQUEST_FIELDS]
+                  ("station_id", "created_at", "updated_at", "phone", "crisis") + REQUEST_FIELDS]
         try:
             with ServiceRequest._meta.database.atomic():
                 (ServiceRequest.insert_many([request_values(d) for d in records])
@@ -142,14 +146,16 @@ def register_all(register, SyncKind):
 
     register(SyncKind(
         "service_request", ServiceRequest, STATION, REQUEST_FIELDS, order=20,
-        label=_l("requests"), extra=request_extra, on_acked=mark_received,
+        label=_l("requests"), extra=request_extra, on_acked=mark_received, coarse_ack_time=True,
         materialize=materialize_requests, refusal=request_refusal,
         choices={"category": categories.KEYS, "handled_by": categories.HANDLERS},
         extra_schema=(WireField("anonymous", "bool", required=False, default=True),
+                      WireField("crisis", "bool", required=False, default=False),
                       WireField("phone", "text", required=False, null=True, max_length=20))))
     register(SyncKind(
         "request_event", RequestEvent, STATION, EVENT_FIELDS, order=21, mutable=False,
-        label=_l("request history"), parent_kind="service_request", parent_field="request",
+        coarse_ack_time=True, label=_l("request history"), parent_kind="service_request",
+        parent_field="request",
         rows=lambda: RequestEvent.select().where(RequestEvent.origin == "station"),
         materialize=materialize_events, refusal=event_refusal,
         choices={"kind": EVENT_KINDS, "origin": lifecycle.SIDES}))

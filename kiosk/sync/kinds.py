@@ -57,6 +57,9 @@ class SyncKind:
     on_acked: Callable | None = None      # station: (ids) in the ack's transaction
     materialize: Callable | None = None   # central: ([data]) into the feature's own tables
     blob_fields: tuple = ()                  # bytes, sent as base64
+    # The ack's time is kept to the hour: a sync soon after an anonymous request
+    # must not date it to the minute (service_requests/lifecycle.coarse).
+    coarse_ack_time: bool = False
     base_fields: tuple = field(default=BASE_FIELDS)
     label: object = ""                      # what the admin pages call these records
     choices: dict = field(default_factory=dict)   # field -> allowed values (or a callable)

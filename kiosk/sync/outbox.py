@@ -85,6 +85,8 @@ def mark_sent(kind, records, acked_ids, conflict_ids, reasons=None):
     reasons = {str(uuid.UUID(k)): str(v or "")[:200] for k, v in (reasons or {}).items()}
     rows = []
     now = utcnow()
+    if kind.coarse_ack_time:
+        now = now.replace(minute=0, second=0, microsecond=0)
     for record in records:
         if record.id in acked or record.id in conflicts:
             rows.append({"record_id": record.id, "kind": kind.name,
