@@ -81,6 +81,13 @@ def _alerts():
     handler = current_app.config["KIOSK_ROLE"]
     overdue, urgent = queries.attention_counts(handler)
     alerts = []
+    crises = queries.unanswered_crises(handler)
+    if crises:
+        # First on the page: someone may be in danger (crisis.py).
+        alerts.append((ngettext(
+            "%(num)d request speaks of despair or asks for counselling: please read it now.",
+            "%(num)d requests speak of despair or ask for counselling: please read them now.",
+            crises), url_for("service_admin.inbox", crisis=1, status="open")))
     if urgent:
         alerts.append((ngettext("%(num)d urgent service request waits for an answer.",
                                 "%(num)d urgent service requests wait for an answer.", urgent),

@@ -33,6 +33,9 @@ def filing():
 
 
 def save_filing(values):
+    """Keep the draft; a new draft gets its token, which makes its submit idempotent."""
+    if not values.get("token"):
+        values["token"] = secrets.token_urlsafe(16)
     data = _draft()
     data["filing"] = values
     _save(data)
