@@ -27,8 +27,9 @@ def create_app(test_config=None):
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import db, extensions, logs
+    from . import db, extensions, logs, security_headers
     logs.init_app(app)
+    security_headers.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
 
