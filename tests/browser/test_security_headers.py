@@ -74,7 +74,7 @@ def test_another_site_cannot_frame_the_login_or_the_kiosk(browser, live_server, 
         context.close()
 
 
-def test_the_guard_reports_an_inline_style_and_an_inline_script(browser, live_server):
+def test_the_guard_reports_inline_style_inline_script_and_hx_on(browser, live_server):
     context, page = new_page(browser, PORTRAIT, base_url=live_server.url)
     guard = CspGuard.active[-1]
     try:
@@ -84,6 +84,11 @@ def test_the_guard_reports_an_inline_style_and_an_inline_script(browser, live_se
             const s = document.createElement("script");
             s.textContent = "window.ran = true";
             document.body.appendChild(s);
+            const b = document.createElement("button");
+            b.setAttribute("hx-on:click", "window.ran = true");
+            document.body.appendChild(b);
+            htmx.process(b);
+            b.click();
         }""")
         page.wait_for_timeout(200)
         assert page.evaluate("() => window.ran === undefined")
@@ -93,6 +98,7 @@ def test_the_guard_reports_an_inline_style_and_an_inline_script(browser, live_se
     guard.problems.clear()   # seen, and expected: this test must not fail on them
     assert any("style-src" in p for p in problems), problems
     assert any("script-src" in p for p in problems), problems
+    assert any("evalDisallowed" in p for p in problems), problems   # htmx refused hx-on
 
 
 # Not pages: downloads, images, and the links that change state or leave the page.
