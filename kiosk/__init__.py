@@ -1,10 +1,16 @@
 """The station kiosk: one ``create_app()`` for both roles (station and central)."""
+import logging
 import os
 import secrets
 
 from flask import Flask
 
 from . import config as kiosk_config
+from . import files
+
+log = logging.getLogger(__name__)
+# A key shorter than this was cut by a power cut or edited by hand: never served with.
+MIN_SECRET_CHARS = 32
 
 __version__ = "0.1.0"
 
@@ -21,17 +27,19 @@ def create_app(test_config=None):
         app.config.update(kiosk_config.from_environment(app.config))
     else:
         app.config.update(test_config)
-    os.makedirs(app.instance_path, exist_ok=True)
-    if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    files.secure_instance(app.instance_path)
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import db, extensions, logs, security_headers
+    from . import db, errors, extensions, logs, security_headers, storage
     logs.init_app(app)
     security_headers.init_app(app)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     db.init_app(app)
     extensions.init_app(app)
+    storage.init_app(app)
+    errors.init_app(app)
 
     from . import cli
     cli.init_app(app)
@@ -58,11 +66,23 @@ def _features(role):
 
 
 def _instance_secret(instance_path):
-    """A secret key made on first start and kept in the instance folder, never in git."""
+    """A secret key made on first start and kept in the instance folder, never in git.
+
+    An empty or short key (a power cut before the old code's write reached the
+    disk) is replaced with a warning: serving with it would fail every page or
+    make sessions forgeable. On a full disk the new key lives in memory only.
+    """
     path = os.path.join(instance_path, "secret_key")
-    if not os.path.exists(path):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-    with open(path) as fh:
-        return fh.read().strip()
+    key = (files.read_text(path) or "").strip()
+    if len(key) >= MIN_SECRET_CHARS:
+        return key
+    if os.path.exists(path):
+        log.warning("the secret key in %s is empty or too short (%d characters): making a "
+                    "new one (earlier sessions end)", path, len(key))
+    key = secrets.token_hex(32)
+    try:
+        files.write_atomic(path, key)
+    except OSError as exc:
+        log.warning("could not save a new secret key in %s (%s): using one for this run "
+                    "only", path, exc)
+    return key

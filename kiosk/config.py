@@ -31,6 +31,11 @@ DEFAULTS = {
     "PHOTO_SIZE": 320,
     "LOG_MAX_BYTES": 2 * 1024 * 1024,
     "LOG_BACKUPS": 3,
+    # Free space where the database lives: below DISK_FULL_BYTES the admin pages show
+    # a red "disk full" banner; below DISK_LOW_BYTES (or twice the database, whichever
+    # is more) the admin home warns. README, "Disk space".
+    "DISK_FULL_BYTES": 32 * 1024 * 1024,
+    "DISK_LOW_BYTES": 512 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,  # a kiosk page may stay open all shift

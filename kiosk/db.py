@@ -3,17 +3,23 @@
 One ``DatabaseProxy`` serves both roles: a station binds it to a SQLite file,
 central to SQLite or to PostgreSQL (``DATABASE_URL``). Models never know which.
 """
+import logging
 import os
+import sqlite3
 from contextlib import contextmanager
+from urllib.parse import quote
 
 import click
 from flask import current_app
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect as connect_url
 from playhouse.migrations import Runner
-from playhouse.pool import PooledSqliteDatabase
+from playhouse.pool import _PooledSqliteDatabase
+
+from . import storage
 
 db = DatabaseProxy()
+log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
@@ -41,9 +47,75 @@ def open_database(path=None, url=None):
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     # Pooled: a request still checks a connection out and back in, but the
     # pragmas and the file open are paid once per connection, not per request.
-    return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
+    return StationDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10,
                                 max_connections=32, stale_timeout=300,
                                 check_same_thread=False)  # a pooled connection moves between threads
+
+
+class _ReadOnlyWhenFull(SqliteDatabase):
+    """Opens the database read-only when the disk is too full to open it for writing.
+
+    A WAL database needs its -shm file; on a full disk SQLite cannot size it and
+    even a read fails ("disk I/O error"), so a station that starts on a full
+    disk would serve nothing. That only happens when no other connection has
+    the -shm mapped, i.e. when the WAL is empty, so an ``immutable`` read of the
+    main file sees every committed row. Writes on it fail ("readonly database"),
+    which the error pages answer with "could not save". These connections are
+    never pooled: the next request tries a normal connection again, so writes
+    come back by themselves when space does.
+    """
+
+    def _connect(self):
+        try:
+            conn = super()._connect()
+        except sqlite3.DatabaseError as exc:
+            if not storage.is_storage_error(exc) or not os.path.exists(self.database):
+                raise
+            storage.note_failure()
+            if not self.__dict__.get("_said_read_only"):  # once per episode, not per request
+                self._said_read_only = True
+                log.warning("storage: serving %s read-only until there is space: %s",
+                            self.database, exc)
+        else:
+            if self.__dict__.pop("_said_read_only", None):
+                log.warning("storage: %s is writable again", self.database)
+            return conn
+        uri = f"file:{quote(os.path.abspath(self.database))}?immutable=1"
+        conn = sqlite3.connect(uri, uri=True, timeout=self._timeout, isolation_level=None,
+                               check_same_thread=False)
+        self._read_only.add(id(conn))
+        try:
+            conn.execute("PRAGMA foreign_keys = 1")
+            self._load_aggregates(conn)
+            self._load_collations(conn)
+            self._load_functions(conn)
+            if self.server_version >= (3, 25, 0):
+                self._load_window_functions(conn)
+        except Exception:
+            conn.close()
+            raise
+        return conn
+
+    @property
+    def _read_only(self):
+        return self.__dict__.setdefault("_read_only_ids", set())
+
+    def is_read_only(self):
+        conn = None if self.is_closed() else self.connection()
+        return conn is not None and id(conn) in self._read_only
+
+
+class StationDatabase(_PooledSqliteDatabase, _ReadOnlyWhenFull):
+    """The station's pooled SQLite, falling back to read-only on a full disk."""
+
+    def _can_reuse(self, conn):
+        if id(conn) in self._read_only:
+            return False
+        return super()._can_reuse(conn)
+
+    def _close_raw(self, conn):
+        self._read_only.discard(id(conn))
+        super()._close_raw(conn)
 
 
 def bind(database):

@@ -7,6 +7,7 @@ from datetime import date
 from peewee import sort_models
 from PIL import Image, ImageDraw
 
+from . import files
 from .db import db
 from .models import AdminUser, BaseModel, Member, Team, Workshop
 
@@ -32,11 +33,8 @@ def _password_path(app):
 
 
 def demo_password(app):
-    path = _password_path(app)
-    if os.path.exists(path):
-        with open(path) as fh:
-            return fh.read().strip()
-    return None
+    """The demo admin's password, or None (also when a power cut left the file empty)."""
+    return (files.read_text(_password_path(app)) or "").strip() or None
 
 
 def avatar(seed, size=320):
@@ -98,9 +96,7 @@ def _demo_admin(app):
         else:
             user.password_hash = hash_password(password)
             user.save()
-    fd = os.open(_password_path(app), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(password)
+    files.write_atomic(_password_path(app), password)
     return password
 
 

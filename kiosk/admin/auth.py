@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length
 from ..htmx import render
 from ..kiosk_home import safe_next
 from ..models import AdminUser, AuditLog
+from ..storage import best_effort
 from . import bp
 
 hasher = PasswordHasher()
@@ -88,11 +89,13 @@ def login():
             error = _("Too many failed attempts. This account is locked for %(minutes)d minutes.",
                       minutes=config["ADMIN_LOCKOUT_MINUTES"])
         elif check_password(user, form.password.data) and user.active:
-            user.record_success()
+            # Bookkeeping only: on a full disk the chair must still get in (issue 16).
+            with best_effort("the login's bookkeeping"):
+                user.record_success()
+                AuditLog.record(user.username, "login")
             session.clear()  # a fresh session: no fixation, no kiosk leftovers
             session["admin_id"] = user.id
             session["admin_seen"] = time.time()
-            AuditLog.record(user.username, "login")
             return redirect(safe_next(request.args.get("next")) if request.args.get("next")
                             else url_for("admin.dashboard"))
         else:

@@ -18,7 +18,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField
 
-from .. import photo_import, roster_csv
+from .. import files, photo_import, roster_csv
 from ..htmx import render
 from .auth import audit, login_required
 from .roster import roster_bp as bp
@@ -88,10 +88,7 @@ def _read(token, suffix):
 
 
 def _write(token, suffix, data):
-    path = _path(token, suffix)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+    files.write_atomic(_path(token, suffix), data)
 
 
 def _remove(token, suffix):

@@ -4,6 +4,7 @@
 page polls a fragment for its progress. The same lock as the nightly run
 keeps the two from overlapping.
 """
+import logging
 import threading
 
 from flask import Blueprint, current_app, flash, url_for
@@ -18,11 +19,13 @@ from ..admin.auth import audit, login_required
 from ..db import db
 from ..htmx import redirect_to, render
 from ..models import Setting
+from ..storage import best_effort
 from ..tiles import AdminSection, register_admin_alerts, register_admin_section
 from . import kinds, outbox, runner
 from .models import SyncRun
 from .protocol import SyncError
 
+log = logging.getLogger(__name__)
 bp = Blueprint("sync_admin", __name__, url_prefix="/admin/sync")
 
 
@@ -51,6 +54,10 @@ def error_text(code, message):
         "server_error": _("Central had an error. Nothing was lost; the next sync will send it again."),
         "not_configured": _("This station is not connected to central yet."),
         "locked": _("A sync is running already."),
+        "interrupted": _("The run was cut off (a power cut or a restart) before it finished. "
+                         "Nothing was lost; the next sync sends the rest."),
+        "disk_full": _("The station's disk is full: nothing was sent or received. "
+                       "Free some space, then sync again."),
     }
     return texts.get(code, message or code)
 
@@ -91,6 +98,9 @@ def _start_background_sync(app):
                     on_event=lambda event, values: state["lines"].append((event, values))))
         except SyncError as exc:
             state["lines"].append(("failed", {"code": exc.code, "message": exc.message}))
+        except Exception as exc:  # the thread must end with a line the chair can read
+            log.exception("sync now failed")
+            state["lines"].append(("failed", {"code": "internal", "message": str(exc)}))
         finally:
             state["running"] = False
 
@@ -99,6 +109,8 @@ def _start_background_sync(app):
 
 
 def _page_context(form=None, error=None):
+    if not _progress(current_app)["running"]:
+        runner.close_interrupted_if_idle(current_app.instance_path)
     config = runner.configuration()
     return {
         "config": config,
@@ -138,7 +150,8 @@ def run_now():
     if runner.configuration() is None:
         flash(_("Connect this station to central first."))
     elif _start_background_sync(current_app._get_current_object()):
-        audit("sync now")
+        with best_effort("the audit line of 'sync now'"):
+            audit("sync now")
     return redirect_to(url_for("sync_admin.page"))
 
 

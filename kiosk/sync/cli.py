@@ -1,4 +1,5 @@
 """``flask --app kiosk sync`` (station) and ``flask --app kiosk central …`` (central)."""
+import logging
 import random
 import sys
 import time
@@ -6,10 +7,12 @@ import time
 import click
 from flask import current_app
 
-from .. import __version__
+from .. import __version__, storage
 from ..db import db
 from . import runner
 from .protocol import SyncError
+
+log = logging.getLogger(__name__)
 
 
 @click.group("sync", invoke_without_command=True)
@@ -43,6 +46,13 @@ def sync_command(ctx, retries, backoff, jitter, trigger, quiet):
         except SyncError as exc:  # the lock is held by another run
             click.echo(f"Sync not started: {exc.message}", err=True)
             sys.exit(2)
+        except Exception as exc:  # one line for cron's mail; the traceback goes to the log
+            log.exception("sync failed")
+            reason = ("the station's disk is full or cannot be written" if
+                      storage.is_storage_error(exc) else
+                      f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}")
+            click.echo(f"Sync failed: {reason}", err=True)
+            sys.exit(1)
         if run.ok:
             echo(f"Sync done in {run.seconds:.1f} s: {run.pushed} up, {run.pulled} down, "
                  f"{run.conflicts} conflict(s), {run.bytes_up + run.bytes_down} bytes, "
@@ -85,6 +95,7 @@ def sync_status():
     """Show the connection and the last runs."""
     from . import kinds, outbox
     with db.connection_context():
+        runner.close_interrupted_if_idle(current_app.instance_path)
         config = runner.configuration()
         click.echo(f"Central: {config[0]} as station {config[1]}" if config
                    else "Not connected to central.")

@@ -10,6 +10,7 @@ import os
 import secrets
 from contextlib import contextmanager
 
+from .. import storage
 from ..db import db, write_transaction
 from ..models import Setting
 from ..models.base import utcnow
@@ -68,7 +69,7 @@ class Progress:
         "connected": "Connected to central as {name}",
         "pushed": "  up   {kind}: {sent} sent",
         "pulled": "  down {count} change(s), cursor {cursor}",
-        "failed": "Sync failed ({code}): {message}",
+        "failed": None,  # the CLI ends with the one line that says why; not twice
     }
 
     def __init__(self, echo=None, on_event=None):
@@ -78,8 +79,13 @@ class Progress:
     def __call__(self, event, **values):
         if self.on_event:
             self.on_event(event, values)
-        if self.echo:
+        if self.echo and self.LINES[event]:
             self.echo(self.LINES[event].format(**values))
+
+
+INTERRUPTED, DISK_FULL, INTERNAL = "interrupted", "disk_full", "internal"
+# Runs that failed while the disk was full, saved by the next run that can write.
+_unsaved_runs = []
 
 
 @contextmanager
@@ -97,17 +103,68 @@ def run_lock(instance_path):
         fh.close()
 
 
-def run_sync(software_version, trigger="manual", progress=None, batch_size=None, client=None):
-    """Run one sync; return the finished ``SyncRun`` (``ok`` False with the error on failure)."""
-    progress = progress or Progress()
-    run = SyncRun.create(trigger=trigger)
+def close_interrupted_runs(keep=None):
+    """Runs still "running" while no run holds the lock were cut off (a power cut, a kill).
+
+    Call with the run lock held (``run_sync`` does) or after checking that it is free.
+    """
+    with storage.best_effort("closing interrupted sync runs"):
+        query = SyncRun.update(ok=False, error_code=INTERRUPTED, finished_at=utcnow(),
+                               error="the run was cut off (power cut or crash) before it "
+                                     "finished; nothing it had not finished was marked as sent")
+        query = query.where(SyncRun.station.is_null() & SyncRun.ok.is_null())
+        if keep is not None and keep.id is not None:
+            query = query.where(SyncRun.id != keep.id)
+        query.execute()
+
+
+def close_interrupted_if_idle(instance_path):
+    """For the status pages: close interrupted runs unless a run holds the lock right now."""
     try:
+        with run_lock(instance_path):
+            close_interrupted_runs()
+    except SyncError:
+        pass  # a run is going on: its row says "running" and is right
+    except OSError as exc:
+        log.warning("could not check the sync lock: %s", exc)
+
+
+def _new_run(trigger):
+    """The run's record, saved at once; on a full disk kept in memory and saved later."""
+    run = SyncRun(trigger=trigger, started_at=utcnow())
+    with storage.best_effort("the sync run's start"):
+        for earlier in list(_unsaved_runs):
+            earlier.save()
+            _unsaved_runs.remove(earlier)
+        run.save()
+    return run
+
+
+def _check_disk():
+    from flask import current_app, has_app_context
+    if has_app_context() and storage.disk_status(current_app)["full"]:
+        raise SyncError(DISK_FULL, "the station's disk is full: free some space, then sync "
+                                   "again (nothing was sent or received)")
+
+
+def run_sync(software_version, trigger="manual", progress=None, batch_size=None, client=None):
+    """Run one sync; return the finished ``SyncRun`` (``ok`` False with the error on failure).
+
+    Every run is recorded, also one that fails before it starts (a full disk,
+    no network, a wrong secret); a run cut off by a power cut is closed as
+    interrupted by the next one.
+    """
+    progress = progress or Progress()
+    run = _new_run(trigger)
+    try:
+        close_interrupted_runs(keep=run)
         config = configuration()
         if config is None and client is None:
             raise SyncError(protocol.NOT_CONFIGURED,
                             "this station is not connected to central: enter central's URL, "
                             "the station id and the secret first")
         client = client or CentralClient(*config)
+        _check_disk()  # after the client: central still hears of the failed run
         batch_size = batch_size or int(Setting.get_value(BATCH, DEFAULT_BATCH))
         hello = client.hello(software_version)
         progress("connected", name=hello["station"]["name"])
@@ -118,10 +175,16 @@ def run_sync(software_version, trigger="manual", progress=None, batch_size=None,
         run.ok, run.error_code, run.error = False, exc.code, exc.message
         log.warning("sync failed (%s): %s", exc.code, exc.message)
         progress("failed", code=exc.code, message=exc.message)
-    except Exception as exc:  # recorded, then re-raised: a bug must not look like a success
-        run.ok, run.error_code, run.error = False, "internal", repr(exc)
-        _finish(run, client)
-        raise
+    except Exception as exc:
+        if not storage.is_storage_error(exc):  # recorded, then re-raised: a bug must not look like a success
+            run.ok, run.error_code, run.error = False, INTERNAL, repr(exc)
+            _finish(run, client)
+            raise
+        storage.note_failure(exc)
+        run.ok, run.error_code = False, DISK_FULL
+        run.error = f"the station could not write (disk full?): {exc}"
+        log.warning("sync failed (%s): %s", run.error_code, run.error)
+        progress("failed", code=run.error_code, message=run.error)
     _finish(run, client)
     return run
 
@@ -146,7 +209,14 @@ def _finish(run, client):
             except SyncError as exc:
                 log.info("could not report the run to central: %s", exc)
         client.close()
-    run.save()
+    try:
+        run.save()
+    except Exception as exc:
+        if not storage.is_storage_error(exc):
+            raise
+        if run not in _unsaved_runs:
+            _unsaved_runs.append(run)
+        log.warning("sync run not recorded yet (disk full); the next run records it: %s", exc)
 
 
 def _push(client, run, batch_size, progress):
