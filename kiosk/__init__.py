@@ -34,8 +34,9 @@ def create_app(test_config=None):
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import body_limits, db, errors, extensions, logs, storage
+    from . import body_limits, db, errors, extensions, logs, security_headers, storage
     logs.init_app(app)
+    security_headers.init_app(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
     body_limits.init_app(app)
