@@ -86,7 +86,7 @@ def main():
         secret = re.search(r"Secret:\s+(\S+)", out).group(1)
         stations.append((name, os.path.join(base, f"station{len(stations) + 1}"), station_id, secret))
     python(central_dir, "central", """
-        from kiosk.sync.models import Announcement
+        from kiosk.notices.models import Announcement
         Announcement.create(title="夏送清凉：7月1日起到工会领取防暑用品", body="凭会员卡领取")
     """)
     server = subprocess.Popen([os.path.join(BIN, "waitress-serve"), f"--listen=127.0.0.1:{port}",
@@ -130,7 +130,7 @@ def main():
         for name, folder, _sid, _secret in stations:
             print(python(folder, "station", f"""
                 from kiosk.models import Setting
-                from kiosk.sync.models import Announcement
+                from kiosk.notices.models import Announcement
                 from kiosk.service_requests.models import ServiceRequest
                 from kiosk.service_requests import lifecycle
                 print(f"  {name} (central calls it {{Setting.get_value('central.name')}}): "

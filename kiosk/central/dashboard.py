@@ -10,8 +10,9 @@ from ..admin.auth import audit, login_required
 from ..db import write_transaction
 from ..htmx import redirect_to, render
 from ..models.base import utcnow
+from ..notices.models import Announcement
 from ..sync.admin import kind_names
-from ..sync.models import Announcement, CentralConflict, Station
+from ..sync.models import CentralConflict, Station
 from . import figures, registry
 from .pages import bp
 

@@ -8,6 +8,8 @@
 - ``MoodDailyCount``: counts per day, team and mood: what survives the
   retention purge and what the nightly sync sends to central (never names).
 - ``MoodAlertAck``: the chair has seen a team's alert for a day.
+- ``MoodGroupCount``: what goes up to central, per day, group of at least five
+  and mood (``group_counts``, ``sync``).
 """
 from peewee import (
     AutoField,
@@ -18,6 +20,7 @@ from peewee import (
     ForeignKeyField,
     IntegerField,
     TextField,
+    UUIDField,
 )
 
 from ..models import BaseModel, Member, SyncedModel, Team, utcnow
@@ -89,6 +92,26 @@ class MoodAlertAck(BaseModel):
 
     class Meta:
         indexes = ((("team", "shift_day"), True),)
+
+
+class MoodGroupCount(SyncedModel):
+    """Station → central: check-ins per day, group and mood; never a person.
+
+    Derived from the mood board's per-team ``MoodDailyCount``: a team with
+    fewer than ``group_counts.MIN_GROUP`` members is merged into its workshop (team None),
+    and a workshop too small even then into the station (workshop None), so
+    that no count points at one worker. The id is derived from (station, day,
+    group, mood), so a recount updates the same record.
+    """
+
+    day = DateField(index=True)
+    workshop_id = UUIDField(null=True)
+    workshop_name = CharField(max_length=60)
+    team_id = UUIDField(null=True)
+    team_name = CharField(max_length=60, default="")
+    mood = CharField(max_length=20)
+    count = IntegerField()
+    members = IntegerField()
 
 
 ALL_MODELS = [MoodCheckin, MoodCurrent, MoodFollowUp, MoodDailyCount, MoodAlertAck]

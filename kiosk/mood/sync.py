@@ -6,9 +6,8 @@ one of the board's three.
 """
 from flask_babel import lazy_gettext as _l
 
-from ..sync.models import MoodGroupCount
 from . import group_counts
-from .models import MOODS
+from .models import MOODS, MoodGroupCount
 
 MOOD_GROUP_FIELDS = ("day", "workshop_id", "workshop_name", "team_id", "team_name", "mood",
                      "count", "members")

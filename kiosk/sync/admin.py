@@ -195,10 +195,8 @@ def _alerts():
 
 
 def init_app(app):
-    from . import notices
     from .cli import sync_command
     app.register_blueprint(bp)
-    notices.init_app(app)
     app.cli.add_command(sync_command)
     register_admin_section(app, AdminSection("sync_admin.page", _l("Sync"),
                                              _l("Connection to central and the nightly sync"),

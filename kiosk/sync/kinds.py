@@ -281,8 +281,8 @@ def _attach_features():
 
 
 # Each feature declares its kinds in its own package (label, schema, who may write).
-FEATURE_SYNC = ("kiosk.sync.builtin_kinds", "kiosk.service_requests.sync", "kiosk.mood.sync",
-                "kiosk.benefits.sync")
+FEATURE_SYNC = ("kiosk.roster_sync", "kiosk.notices.sync", "kiosk.service_requests.sync",
+                "kiosk.mood.sync", "kiosk.benefits.sync")
 
 
 class ParentMissing(Exception):

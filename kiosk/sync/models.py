@@ -2,8 +2,8 @@
 
 Station side: what central has acknowledged (``SyncState``), the runs
 (``SyncRun``), changes pulled for kinds this software cannot apply yet
-(``SyncParked``), and the two synced kinds the sync layer owns itself:
-``MoodGroupCount`` (station → central) and ``Announcement`` (central → stations).
+(``SyncParked``). The synced records themselves belong to their features
+(``mood.models.MoodGroupCount``, ``notices.models.Announcement``, …).
 
 Central side: the station registry (``Station``), seen nonces, the ledger of
 pushed records (``CentralRecord``, keyed by UUID), conflicts set aside for
@@ -15,7 +15,6 @@ from peewee import (
     BigAutoField,
     BooleanField,
     CharField,
-    DateField,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -23,7 +22,7 @@ from peewee import (
     UUIDField,
 )
 
-from ..models.base import BaseModel, SyncedModel, utcnow
+from ..models.base import BaseModel, utcnow
 
 
 class SyncState(BaseModel):
@@ -161,33 +160,3 @@ class CentralPublished(BaseModel):
     kind = CharField(max_length=40, index=True)
     version = CharField(max_length=64)
     target = UUIDField(null=True)
-
-
-class MoodGroupCount(SyncedModel):
-    """Station → central: check-ins per day, group and mood; never a person.
-
-    Derived from the mood board's per-team ``MoodDailyCount``: a team with
-    fewer than ``MIN_GROUP`` members is merged into its workshop (team None),
-    and a workshop too small even then into the station (workshop None), so
-    that no count points at one worker. The id is derived from (station, day,
-    group, mood), so a recount updates the same record.
-    """
-
-    day = DateField(index=True)
-    workshop_id = UUIDField(null=True)
-    workshop_name = CharField(max_length=60)
-    team_id = UUIDField(null=True)
-    team_name = CharField(max_length=60, default="")
-    mood = CharField(max_length=20)
-    count = IntegerField()
-    members = IntegerField()
-
-
-class Announcement(SyncedModel):
-    """Central → stations: a notice set by the federation, shown at every station."""
-
-    title = CharField(max_length=120)
-    body = TextField(default="")
-    starts_on = DateField(null=True)
-    ends_on = DateField(null=True)
-    active = BooleanField(default=True)

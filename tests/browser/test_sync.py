@@ -98,7 +98,7 @@ def test_federation_registers_a_station_and_reads_the_dashboard(browser, tmp_pat
 
 
 def test_worker_reads_the_federations_notices(oriented_page, orientation):
-    from kiosk.sync.models import Announcement
+    from kiosk.notices.models import Announcement
     Announcement.create(title="夏送清凉：7月1日起到工会领取防暑用品",
                         body="凭会员卡到工会办公室领取绿豆、藿香正气水和毛巾。\n每人一份。")
     Announcement.create(title="职工子女助学金开始申请", body="申请截止8月31日，扫码填写申请表。")

@@ -5,13 +5,13 @@ from datetime import date, timedelta
 
 from kiosk.db import db, write_transaction
 from kiosk.models import Setting
+from kiosk.mood.models import MoodGroupCount
+from kiosk.notices.models import Announcement
 from kiosk.sync import runner
 from kiosk.sync.models import (
-    Announcement,
     CentralChange,
     CentralConflict,
     CentralRecord,
-    MoodGroupCount,
     Station,
     StationNonce,
     SyncRun,

@@ -9,8 +9,9 @@ import pytest
 from kiosk import create_app
 from kiosk.db import db, migrate
 from kiosk.models.base import utcnow
+from kiosk.notices.models import Announcement
 from kiosk.sync import central_store
-from kiosk.sync.models import Announcement, CentralRecord, Station
+from kiosk.sync.models import CentralRecord, Station
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin

@@ -2,8 +2,10 @@
 import pytest
 
 from kiosk.models import Setting
+from kiosk.mood.models import MoodGroupCount
+from kiosk.notices.models import Announcement
 from kiosk.sync import kinds, outbox, runner
-from kiosk.sync.models import Announcement, CentralRecord, MoodGroupCount, SyncRun
+from kiosk.sync.models import CentralRecord, SyncRun
 
 from ..factories import make_member, make_team, make_workshop
 from .helpers import acked_count, central_count, central_view, make_mood_counts, station_app, sync

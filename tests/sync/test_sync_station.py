@@ -125,7 +125,7 @@ def test_the_sync_page_speaks_chinese_by_default(admin):
 def test_the_kiosk_shows_current_notices_from_central(client, app):
     from datetime import date, timedelta
 
-    from kiosk.sync.models import Announcement
+    from kiosk.notices.models import Announcement
     today = date.today()
     Announcement.create(title="夏送清凉", body="7月1日起到工会领取防暑用品")
     Announcement.create(title="已过期", ends_on=today - timedelta(days=3))

@@ -7,10 +7,11 @@ an older station does not know. Every night still syncs.
 import json
 import uuid
 
+from kiosk.notices.models import Announcement
 from kiosk.service_requests import lifecycle
 from kiosk.service_requests.models import ServiceRequest
 from kiosk.sync import kinds
-from kiosk.sync.models import Announcement, CentralChange, CentralRecord, SyncParked
+from kiosk.sync.models import CentralChange, CentralRecord, SyncParked
 
 from .helpers import central_view, make_mood_counts, station_app, sync
 

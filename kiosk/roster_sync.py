@@ -1,9 +1,9 @@
-"""Kinds of the foundation: the roster's structure, the notices, the station's profile."""
+"""How the roster syncs: its structure and head counts go up; the station's profile comes down."""
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from ..models import Member, Setting, Team, Workshop
-from .models import Announcement, Station
+from .models import Member, Setting, Team, Workshop
+from .sync.models import Station
 
 # Settings a station receives from central's registry (shown on its admin pages).
 PROFILE_SETTINGS = ("name", "enterprise", "address")
@@ -22,7 +22,7 @@ def _apply_station_profile(op, data):
 def register_all(register, SyncKind):
     # The roster goes up as structure and head counts only: central needs to
     # know the teams and how many members they have, never who they are.
-    from .kinds import CENTRAL, STATION, WireField, apply_to_model
+    from .sync.kinds import CENTRAL, STATION, WireField
     register(SyncKind("workshop", Workshop, STATION, ("name", "sort_order", "active"), order=10,
                       label=_l("workshops")))
     register(SyncKind("team", Team, STATION, ("workshop", "name", "sort_order", "active"),
@@ -30,20 +30,8 @@ def register_all(register, SyncKind):
                       detect="digest", extra=_team_member_counts, label=_l("teams"),
                       extra_schema=(WireField("members", "int", required=False, default=0,
                                               range=(0, 10**6)),)))
-    register(SyncKind("announcement", Announcement, CENTRAL,
-                      ("title", "body", "starts_on", "ends_on", "active"), order=10,
-                      label=_l("announcements"),
-                      apply=lambda op, data: apply_to_model(KIND_CACHE["announcement"], op, data)))
     register(SyncKind("station_profile", Station, CENTRAL, PROFILE_SETTINGS, order=5,
                       label=_l("station profile"),
                       base_fields=("id", "updated_at"), target=lambda station: station.id,
                       apply=_apply_station_profile))
 
-
-class _KindCache(dict):
-    def __missing__(self, name):
-        from .kinds import get
-        return get(name)
-
-
-KIND_CACHE = _KindCache()

@@ -1,12 +1,10 @@
-"""Station: the federation's announcements (通知公告), as they came down with the sync."""
+"""Station: the 通知公告 page, the federation's announcements as they came down with the sync."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, current_app
-from flask_babel import lazy_gettext as _l
 
 from ..htmx import render
-from ..tiles import Tile, register_tile
 from .models import Announcement
 
 bp = Blueprint("notices", __name__, url_prefix="/notices")
@@ -31,9 +29,3 @@ def index():
     """The federation's notices, newest first."""
     return render("notices/index.html", notices=list(current(local_today())))
 
-
-def init_app(app):
-    app.register_blueprint(bp)
-    register_tile(app, Tile("notices.index", _l("Union notices"),
-                            _l("News from the city federation"), icon="announcement",
-                            order=60, tone="blue"))
