@@ -67,6 +67,15 @@ def writer_may_add(handled_by, writer, kind, actor=None):
     return writer == "station" and actor == WORKER and kind in WORKER_KINDS
 
 
+def may_change_status(status, kind):
+    """May a request in ``status`` take the status event ``kind``? Filing comes first and
+    once; every later change follows NEXT_STATUS. The inbox (add_event) and central's
+    sync ingest (service_requests.sync) both ask this function."""
+    if kind == SUBMITTED:
+        return status is None
+    return kind in NEXT_STATUS.get(status or NEW, ())
+
+
 class LifecycleError(Exception):
     """A change that the request's current state does not allow."""
 
@@ -144,7 +153,7 @@ def add_event(request_id, kind, actor, origin, text="", public=None):
         if not writer_may_add(request.handled_by, origin, kind):
             raise NotYours(request.handled_by)
         if kind in STATUS_EVENTS:
-            if kind not in NEXT_STATUS.get(request.status, ()):
+            if not may_change_status(request.status, kind):
                 raise NotAllowed(kind)
             if kind == DECLINED and not text:
                 raise ReasonRequired(kind)

@@ -8,16 +8,20 @@ by receipt code at the kiosk. Central keeps a copy of every request in its own
 phone the worker typed), so the federation's inbox is the same screen as a
 station's.
 
-Central's ingest asks the same rule as the screens (``lifecycle.writer_may_add``):
-a station may not change the status of, or reply on, a request central handles.
+Central's ingest asks the same rules as the screens: a station may not change the
+status of, or reply on, a request central handles (``lifecycle.writer_may_add``),
+and on a request it handles, its status changes must follow the order its own inbox
+allows (``lifecycle.may_change_status``), e.g. never resolved → new.
 """
+import json
 import logging
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from . import categories, lifecycle
-from .models import EVENT_KINDS, RequestEvent, ServiceRequest
+from .models import EVENT_KINDS, STATUS_EVENTS, RequestEvent, ServiceRequest
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +31,7 @@ EVENT_FIELDS = ("request", "kind", "text", "public", "actor", "origin", "at")
 FIXED_REQUEST_FIELDS = ("handled_by", "receipt_code", "category")
 
 
-def request_refusal(data, stored, parent):
+def request_refusal(data, stored, parent, batch=()):
     """Why a station may not write this version of a request, or None."""
     if data.get("phone") and data["handled_by"] != categories.CENTRAL:
         return "the phone goes up only with requests central handles"
@@ -38,14 +42,58 @@ def request_refusal(data, stored, parent):
     return None
 
 
-def event_refusal(data, stored, parent):
+def event_refusal(data, stored, parent, batch=()):
     """Why a station may not write this event, or None (checked again when its request comes)."""
     if data["origin"] != categories.STATION:
         return "a station writes only its own events (origin station)"
     if parent is not None and not lifecycle.writer_may_add(parent["handled_by"], "station",
                                                            data["kind"], data["actor"]):
         return f"the request is handled by {parent['handled_by']}: not the station's to change"
+    if (parent is not None and parent["handled_by"] == categories.STATION
+            and data["kind"] in STATUS_EVENTS):
+        status = _status_before(data, batch)
+        if not lifecycle.may_change_status(status, data["kind"]):
+            return (f"the station's inbox would refuse this status change "
+                    f"({status or 'not filed'} → {data['kind']})")
     return None
+
+
+def _status_before(event, batch):
+    """The request's status just before ``event`` (by ``at``), from the events central
+    holds and those of the same push that the rule lets through. The outbox sends in
+    order of last change, not of ``at`` (an anonymous worker's reopen is stamped to the
+    hour), so the push is taken whole and replayed in order."""
+    from ..sync.models import CentralRecord
+    at = _when(event["at"])
+    held = {}
+    for (data,) in (CentralRecord.select(CentralRecord.data)
+                    .where((CentralRecord.parent_id == event["request_id"])
+                           & (CentralRecord.kind == "request_event")).tuples()):
+        other = json.loads(data)
+        held[other["id"]] = other
+    pushed = {e["id"]: e for e in batch
+              if e.get("request_id") == event["request_id"] and e["id"] not in held
+              and e.get("origin") == categories.STATION}
+    earlier = sorted((_when(e["at"]), i in pushed, e["kind"])
+                     for i, e in {**held, **pushed}.items()
+                     if i != event["id"] and _when(e["at"]) < at)
+    status = None
+    for _at, is_pushed, kind in earlier:
+        if kind not in STATUS_EVENTS:
+            continue
+        if is_pushed and not lifecycle.may_change_status(status, kind):
+            continue  # refused in its turn: it changes nothing
+        status = STATUS_EVENTS[kind]
+    return status
+
+
+def _when(value):
+    """An event's ``at`` as a naive UTC datetime, from the wire (text) or the schema check."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
 
 
 def register_all(register, SyncKind):

@@ -163,7 +163,7 @@ def _ownership_refusals(kind, station_id, incoming):
 
     The owner of a record is the station that first sent it; the owner of an event's
     parent must be the same station; then the feature's own rule (``kind.refusal``),
-    given the stored copy and the parent, says what this station may write.
+    given the stored copy, the parent and the whole push, says what this station may write.
     """
     if not incoming:
         return {}
@@ -173,6 +173,7 @@ def _ownership_refusals(kind, station_id, incoming):
     parents = {str(r.id): r for r in CentralRecord.select().where(
         CentralRecord.id.in_(list(parent_ids)))} if parent_ids else {}
     refusals = {}
+    batch = [data for _version, data in incoming.values()]
     for rid, (_version, data) in incoming.items():
         have = before.get(rid)
         if have is not None and (have.kind != kind.name
@@ -185,8 +186,9 @@ def _ownership_refusals(kind, station_id, incoming):
             refusals[rid] = f"its {kind.parent_kind} belongs to another station"
             continue
         if kind.refusal:
+            # The whole push goes along: an event's rule may need the events before it.
             reason = kind.refusal(data, json.loads(have.data) if have else None,
-                                  json.loads(parent.data) if parent else None)
+                                  json.loads(parent.data) if parent else None, batch)
             if reason:
                 refusals[rid] = str(reason)
     return refusals
@@ -224,7 +226,7 @@ def _adopt_children(parent_ids):
         if parent.kind != kind.parent_kind or parent.station_id != row.station_id:
             reason = f"its {kind.parent_kind} belongs to another station"
         elif kind.refusal:
-            reason = kind.refusal(data, None, json.loads(parent.data))
+            reason = kind.refusal(data, None, json.loads(parent.data), ())
         if reason:
             _set_aside(kind, str(row.id), row.station_id, data, str(reason), [])
             continue

@@ -409,3 +409,57 @@ def test_the_station_keeps_refused_records_on_its_sync_page(tmp_path, central, s
                          insecure_http=True)
         assert "sync-insecure" in admin.get("/admin/sync/").get_data(as_text=True)
     assert _central_requests(central)[rights.receipt_code] == ("new", ["submitted"])
+
+
+def _event_at(request_id, kind, at, actor="chair", text=""):
+    record = _event(request_id, kind, actor=actor, text=text)
+    record["data"]["at"] = at.isoformat(timespec="microseconds")
+    return record
+
+
+def test_central_refuses_a_status_change_the_stations_inbox_would_refuse(
+        tmp_path, central, station_secret):
+    with station_app(tmp_path, central, station_secret):
+        ours = lifecycle.file_request("suggestion", "食堂", "菜太咸")
+        lifecycle.add_event(ours.id, "resolved", "主席", "station", text="已反馈食堂")
+        assert sync().ok
+        client = CentralClient(central.url, *station_secret)
+        now = utcnow()
+        # resolved → new, resolved → in progress: the inbox offers neither; and within
+        # one push, the second of two "received" in a row.
+        backwards = [_event_at(ours.id, "submitted", now),
+                     _event_at(ours.id, "in_progress", now + timedelta(seconds=1))]
+        answer = _push(client, "request_event", backwards)
+        twice = lifecycle.file_request("suggestion", "澡堂", "热水不够")
+        assert sync().ok
+        again = [_event_at(twice.id, "received", now + timedelta(seconds=2)),
+                 _event_at(twice.id, "received", now + timedelta(seconds=3))]
+        answer_twice = _push(client, "request_event", again)
+        client.close()
+    assert answer["ack"] == []
+    assert {c["id"] for c in answer["conflicts"]} == {r["id"] for r in backwards}
+    assert all("resolved" in c["reason"] for c in answer["conflicts"])
+    assert _central_requests(central)[ours.receipt_code] == ("resolved", ["resolved",
+                                                                          "submitted"])
+    assert answer_twice["ack"] == [again[0]["id"]]
+    assert [c["id"] for c in answer_twice["conflicts"]] == [again[1]["id"]]
+    assert _central_requests(central)[twice.receipt_code][0] == "received"
+
+
+def test_a_stations_normal_history_with_a_reopen_is_accepted(tmp_path, central, station_secret):
+    with station_app(tmp_path, central, station_secret):
+        ours = lifecycle.file_request("suggestion", "食堂", "菜太咸")
+        lifecycle.add_event(ours.id, "received", "主席", "station")
+        assert sync().ok
+        lifecycle.add_event(ours.id, "resolved", "主席", "station", text="已反馈食堂")
+        lifecycle.rate(ours.id, satisfied=False)
+        lifecycle.add_event(ours.id, "in_progress", "主席", "station")
+        assert sync().ok
+        lifecycle.add_event(ours.id, "resolved", "主席", "station", text="换了厨师")
+        lifecycle.rate(ours.id, satisfied=True)
+        run = sync()
+        assert run.ok and run.conflicts == 0
+        assert not SyncState.select().where(SyncState.conflict).exists()
+    status, kinds = _central_requests(central)[ours.receipt_code]
+    assert status == "resolved"
+    assert kinds.count("resolved") == 2 and kinds.count("reopened") == 1
