@@ -18,7 +18,7 @@ def station_tz():
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-from . import admin  # noqa: E402,F401  (views)
+from . import admin, import_views  # noqa: E402,F401  (views)
 from .labels import template_labels  # noqa: E402
 
 admin_bp.context_processor(template_labels)
