@@ -4,10 +4,12 @@
   child, hospital stay, retirement, family hardship). Birthdays live on ``Member``.
 - ``CareVisit``: a greeting or visit that keeps one promise for one occurrence,
   named by (member, kind, due_day) and, for events, the event.
+- ``KioskBirthdayGreeting``: the kiosk wished the member 生日快乐 on that day (once a
+  day, on whichever terminal; local, never synced).
 """
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from ..models import Member, SyncedModel, utcnow
+from ..models import BaseModel, Member, SyncedModel, utcnow
 
 METHODS = ("home", "hospital", "phone", "activity")   # 上门 / 医院 / 电话 / 活动
 
@@ -45,4 +47,14 @@ class CareVisit(SyncedModel):
         return f"{self.money_fen // 100}.{self.money_fen % 100:02d}"
 
 
-ALL_MODELS = [CareEvent, CareVisit]
+class KioskBirthdayGreeting(BaseModel):
+    id = AutoField()
+    member = ForeignKeyField(Member, on_delete="CASCADE")
+    day = DateField()
+    at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("member", "day"), True),)
+
+
+ALL_MODELS = [CareEvent, CareVisit, KioskBirthdayGreeting]

@@ -1,4 +1,5 @@
-"""Care for milestones (三必贺三必访): life events and the greetings and visits that keep them."""
+"""Care for milestones (三必贺三必访): life events, the greetings and visits that keep them,
+and the kiosk's birthday greeting (once a day)."""
 import datetime
 import uuid
 
@@ -48,9 +49,18 @@ def up(migrator, db):
         class Meta:
             indexes = ((("member", "kind", "due_day"), False),)
 
-    db.create_tables([CareEvent, CareVisit])
+    class KioskBirthdayGreeting(Base):
+        id = AutoField()
+        member = ForeignKeyField(Member, on_delete="CASCADE")
+        day = DateField()
+        at = DateTimeField(default=datetime.datetime.utcnow)
+
+        class Meta:
+            indexes = ((("member", "day"), True),)
+
+    db.create_tables([CareEvent, CareVisit, KioskBirthdayGreeting])
 
 
 def down(migrator, db):
-    for table in ("care_visit", "care_event"):
+    for table in ("kiosk_birthday_greeting", "care_visit", "care_event"):
         db.execute_sql(f"DROP TABLE {table}")
