@@ -1,19 +1,27 @@
-"""Identification at the kiosk: one component that every feature calls.
+"""Identification at the kiosk: one component with two strengths that every feature calls.
 
 A worker identifies in one of three ways — tap their team, then their photo;
 type their staff number on the keypad; or scan a badge with a reader that
-types the code and Enter — and is sent on to ``next``. A feature asks for an
-identified member with ``@member_required`` (or ``identified_member()``) and
-links to ``identify_url(next)``.
+types the code and Enter — and is sent on to ``next``.
 
-The identification is short-lived and kept in the session only, so the next
-person at the terminal is never taken for the last one.
+A photo tap or a typed staff number is a *claim*: anyone can make it for anyone, so
+it is enough only for what the paper board allowed anyone (a mood check-in, the
+boards). A badge scan, or the personal PIN typed after a claim, is *proof*; it is
+needed for everything private (one's requests, one's details, filing under one's
+name). A feature asks with ``@member_required(purpose)`` or
+``@member_required(purpose, proof=True)`` (or ``identified_member()`` /
+``proven_member()``) and links to ``identify_url(next)`` or ``proof_url(next)``;
+a claimed member steps up to proof on ``identify.prove`` without starting over.
+
+Both are short-lived and kept in the session only, so the next person at the
+terminal is never taken for the last one. After a mere claim no screen shows the
+member's staff number, badge code or PIN: they are what proof would ask for.
 """
 import time
 import uuid
 from functools import wraps
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pypinyin import lazy_pinyin
@@ -26,16 +34,21 @@ from .tiles import Tile, register_tile
 bp = Blueprint("identify", __name__, url_prefix="/identify")
 
 METHODS = ("photo", "keypad", "badge")
+# The methods that prove who is at the terminal; the others only claim.
+PROOF_METHODS = ("badge", "pin")
 
 # What the worker is identifying for, shown under the title so they know why.
 PURPOSES = {
     "mood": _l("To check in on the weather board"),
     "service": _l("To file your request with your name"),
     "my_requests": _l("To see the requests you filed"),
+    "details": _l("To see your details"),
+    "pin": _l("To set up your personal PIN"),
 }
 
 
 def init_app(app):
+    from . import proof  # noqa: F401  (the step up to proof: its routes join this blueprint)
     app.register_blueprint(bp)
     # Identification on its own: a worker checks that the station knows them.
     register_tile(app, Tile("identify.start", _l("My details"),
@@ -57,8 +70,16 @@ def identified_member():
     return member
 
 
+def proven_member():
+    """The member who proved who they are (badge or PIN) in the last few minutes, or None."""
+    member = identified_member()
+    if member is None or identified_method() not in PROOF_METHODS:
+        return None
+    return member
+
+
 def identified_method():
-    """How the current member identified: photo, keypad or badge."""
+    """How the current member identified: photo, keypad, badge or pin."""
     return (session.get("member") or {}).get("method")
 
 
@@ -70,13 +91,23 @@ def identify_url(next_url, purpose=None):
     return url_for("identify.start", next=next_url, purpose=purpose)
 
 
-def member_required(purpose=None):
-    """Send an unidentified visitor through identification, then back here."""
+def proof_url(next_url, purpose=None):
+    """Where to prove: a claimed member steps up; anyone else identifies first."""
+    if identified_member() is not None:
+        return url_for("identify.prove", next=next_url, purpose=purpose)
+    return identify_url(next_url, purpose)
+
+
+def member_required(purpose=None, proof=False):
+    """Send a visitor through identification (and proof, if asked), then back here."""
     def decorator(view):
         @wraps(view)
         def wrapped(*args, **kwargs):
+            here = request.full_path.rstrip("?")
             if identified_member() is None:
-                return redirect_to(identify_url(request.full_path.rstrip("?"), purpose))
+                return redirect_to(identify_url(here, purpose))
+            if proof and proven_member() is None:
+                return redirect_to(proof_url(here, purpose))
             return view(*args, **kwargs)
         return wrapped
     return decorator
@@ -149,17 +180,17 @@ def by_code():
         typed = code.strip()[:32] if method == "keypad" else ""
         return render("identify/start.html", "picker", mode="keypad",
                       **_context(error=message, typed=typed)), 422
-    remember(member, method)
+    # What the reader sent decides, not the form's say-so: the badge's own code proves,
+    # a staff number only claims (it is printed on rosters and lists).
+    remember(member, "badge" if member.badge_code == code.strip() else "keypad")
     return redirect_to(_after(member))
 
 
 @bp.get("/hello")
+@member_required(purpose="details", proof=True)
 def hello():
-    """Shown when identification was the whole point (no feature waiting)."""
-    member = identified_member()
-    if member is None:
-        return redirect(url_for("identify.start"))
-    return render("identify/hello.html", member=member)
+    """Shown when identification was the whole point (no feature waiting): one's details."""
+    return render("identify/hello.html", member=proven_member())
 
 
 def register_after_identify(app, hook):

@@ -95,3 +95,24 @@ def make_request(category="hardship", topic="家庭困难", description="", memb
         request = lifecycle.add_event(request.id, kind, actor=actor, origin=request.handled_by,
                                       text=text)
     return request
+
+
+PIN = "2580"
+
+
+def make_pin(member, pin=PIN):
+    """Give a member a personal PIN, as if they had set it from their slip."""
+    from kiosk import pins
+    pins.choose(member, pin)
+    assert pins.confirm(member, pin)
+
+
+def prove(client, member, pin=PIN):
+    """At the kiosk, as the member: the staff number (a claim), then the PIN (proof)."""
+    from kiosk import pins
+    if not pins.has_pin(member):
+        make_pin(member, pin)
+    response = client.post("/identify/code", data={"code": member.staff_no, "method": "keypad"})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    response = client.post("/identify/prove", data={"pin": pin})
+    assert response.status_code == 303, response.get_data(as_text=True)

@@ -1,5 +1,5 @@
 """The identification component as features use it."""
-from .factories import make_member
+from .factories import make_member, prove
 
 
 def test_identification_says_what_it_is_for_and_keeps_it_through_the_steps(client):
@@ -37,13 +37,12 @@ def test_htmx_identification_navigates_the_whole_page(client):
 
 def test_identification_expires(client, app):
     import time
-    make_member(staff_no="4245")
-    client.post("/identify/code", data={"code": "4245"})
+    prove(client, make_member(staff_no="4245"))
     assert client.get("/identify/hello").status_code == 200
     with client.session_transaction() as session:
         session["member"] = dict(session["member"],
                                  at=time.time() - app.config["KIOSK_IDENTIFIED_SECONDS"] - 1)
-    assert client.get("/identify/hello").status_code == 302
+    assert client.get("/identify/hello").status_code == 303
 
 
 def test_a_team_photo_grid_is_in_pinyin_order(client):

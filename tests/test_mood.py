@@ -13,7 +13,7 @@ from kiosk.mood.models import MoodCheckin, MoodCurrent, MoodDailyCount, MoodFoll
 from kiosk.mood.records import CheckinRefused, record_checkin
 from kiosk.mood.retention import purge, run_daily_if_due
 
-from .factories import MOOD_TZ, make_checkin, make_member, make_team
+from .factories import MOOD_TZ, PIN, make_checkin, make_member, make_pin, make_team
 
 # Every test runs on its own fresh database.
 pytestmark = pytest.mark.usefixtures("app")
@@ -219,27 +219,42 @@ def test_the_same_member_on_two_terminals_at_once_has_one_current_mood(app):
     assert current.checkin.mood == current.mood
 
 
-def test_a_photo_check_in_asks_for_the_badge_when_the_station_wants_it(client):
+def test_a_claimed_check_in_asks_for_proof_when_the_station_wants_it(client):
     settings = mood_settings.load()
     settings.confirm_photo_checkin = True
     mood_settings.save(settings)
     member = make_member(name="赵敏", staff_no="4711")
-    make_member(staff_no="4712")
+    make_pin(member)
     identify(client, member, "photo")
-    assert "请确认是您本人" in client.get("/mood/choose").get_data(as_text=True)
-    assert checkin(client, "happy").headers["HX-Redirect"] == "/mood/choose"
-    wrong = client.post("/mood/confirm", data={"code": "4712", "method": "keypad"})
-    assert wrong.status_code == 422 and "这不是 赵敏 的工号" in wrong.get_data(as_text=True)
-    assert client.post("/mood/confirm", data={"code": "4711"}).status_code == 303
+    response = client.get("/mood/choose")
+    assert response.status_code == 303 and response.headers["Location"].startswith(
+        "/identify/prove?next=/mood/choose")
+    # The staff number, which anyone may read off a list, is no longer the confirmation.
+    assert "4711" not in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert checkin(client, "happy").headers["HX-Redirect"].startswith("/identify/prove")
+    identify(client, member, "keypad")
+    assert checkin(client, "happy").headers["HX-Redirect"].startswith("/identify/prove")
+    wrong = client.post("/identify/prove", data={"pin": "1357", "next": "/mood/choose"})
+    assert wrong.status_code == 422 and "个人密码不对" in wrong.get_data(as_text=True)
+    assert client.post("/identify/prove", data={"pin": PIN}).status_code == 303
     assert checkin(client, "happy").status_code == 200
-    assert MoodCheckin.get().method == "keypad"
+    assert MoodCheckin.get().method == "pin"
 
 
-def test_keypad_check_ins_need_no_extra_confirmation(client):
+def test_a_badge_is_proof_enough_for_a_check_in(client):
     settings = mood_settings.load()
     settings.confirm_photo_checkin = True
     mood_settings.save(settings)
-    identify(client, make_member(), "keypad")
+    member = make_member(badge_code="B4711")
+    identify(client, member, "photo")
+    # The badge form on the proof screen: the reader's code, whatever the form claims.
+    client.post("/identify/code", data={"code": "B4711", "method": "keypad"})
+    assert checkin(client, "ok").status_code == 200
+    assert MoodCheckin.get().method == "badge"
+
+
+def test_without_the_setting_a_claim_is_enough_to_check_in(client):
+    identify(client, make_member(), "photo")
     assert checkin(client, "ok").status_code == 200
 
 
@@ -394,6 +409,6 @@ def test_confirming_with_an_unknown_badge_says_so(client):
     settings.confirm_photo_checkin = True
     mood_settings.save(settings)
     identify(client, make_member(), "photo")
-    response = client.post("/mood/confirm", data={"code": "NOPE42", "method": "badge"})
+    response = client.post("/identify/code", data={"code": "NOPE42", "method": "badge"})
     assert response.status_code == 422
     assert "这张工卡还没有登记" in response.get_data(as_text=True)

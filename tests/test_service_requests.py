@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from kiosk.service_requests.models import RequestEvent, ServiceRequest
 
 from .conftest import make_app
-from .factories import make_member, make_request
+from .factories import make_member, make_request, prove
 
 HX = {"HX-Request": "true"}
 
@@ -68,14 +68,14 @@ def test_anonymous_worker_may_leave_a_phone_number_themself(client):
     assert filed.member_id is None and filed.phone == "13800138000"
 
 
-def test_named_request_sends_the_worker_to_identify_then_back_to_review(client):
+def test_named_request_sends_the_worker_to_prove_then_back_to_review(client):
     member = make_member(name="王芳")
     client.post("/service/new/pay", data={"topic": "0"})
     client.post("/service/describe", data={"description": ""})
     response = client.post("/service/contact", data={"mode": "named"})
     assert response.status_code == 303 and "/identify/" in response.headers["Location"]
     assert "next=/service/review" in response.headers["Location"].replace("%2F", "/")
-    identify(client, member)
+    prove(client, member)
     html = client.get("/service/review").get_data(as_text=True)
     assert "王芳" in html
     client.post("/service/submit")
@@ -187,13 +187,13 @@ def test_repeated_wrong_codes_slow_the_terminal_down(client):
     assert response.status_code == 303
 
 
-def test_named_worker_finds_their_requests_by_identifying(client):
+def test_named_worker_finds_their_requests_by_proving_who_they_are(client):
     member = make_member(name="赵敏")
     mine = make_request("learning", "技能培训", member=member)
     make_request("learning", "学历提升")   # someone else's, anonymous
     response = client.get("/service/mine")
     assert response.status_code == 303 and "/identify/" in response.headers["Location"]
-    identify(client, member)
+    prove(client, member)
     html = client.get("/service/mine").get_data(as_text=True)
     assert "技能培训" in html and "学历提升" not in html
     assert client.get(f"/service/requests/{mine.id}").status_code == 200
@@ -275,7 +275,7 @@ def test_member_may_send_a_few_requests_a_day(tmp_path):
     member = make_member()
     for n in range(3):
         client = app.test_client()
-        identify(client, member)
+        prove(client, member)
         response = file_request(client, mode="named")
         assert response.status_code == (303 if n < 2 else 429)
     assert "今天已经提交了 2 件诉求" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ from ..tiles import AdminSection, admin_sections, register_admin_section
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auth, roster, roster_import  # noqa: E402,F401  (their views register on blueprints)
+from . import auth, pin_slips, roster, roster_import  # noqa: E402,F401  (their views register on blueprints)
 
 
 def init_app(app):

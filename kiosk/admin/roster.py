@@ -9,6 +9,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from .. import pins
 from ..db import db
 from ..htmx import render
 from ..models import Member, Team, Workshop
@@ -164,7 +165,8 @@ def _edit_member(member):
             audit("add member" if is_new else "edit member", member.staff_no)
             flash(_("Saved %(name)s.", name=member.name))
             return redirect(url_for("roster.members", q=member.staff_no))
-    return render("admin/roster/member_form.html", form=form, member=member, is_new=is_new)
+    return render("admin/roster/member_form.html", form=form, member=member, is_new=is_new,
+                  pin_set=not is_new and pins.has_pin(member))
 
 
 @bp.post("/roster/members/<uuid:member_id>/active")

@@ -31,7 +31,8 @@ class MoodSettingsForm(FlaskForm):
     open_highlight_hours = _bounded("open_highlight_hours",
                                     _l("Highlight an upset worker without follow-up after (hours)"))
     confirm_photo_checkin = BooleanField(
-        _l("Ask for a badge or staff number after a worker picks their photo"))
+        _l("Check-ins need proof: a badge scan or the personal PIN "
+           "(a photo tap or a staff number is not enough)"))
 
 
 def _page(form, status=200):

@@ -7,7 +7,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from ..htmx import is_htmx, redirect_to, render
-from ..identify import identified_member, identified_method, identify_url, remember
+from ..identify import identified_member, identified_method, identify_url, proof_url, proven_member
 from ..models import Member, Team, Workshop
 from . import bp, station_tz, today
 from . import settings as mood_settings
@@ -27,8 +27,14 @@ def _identify_again():
     return redirect_to(identify_url(url_for("mood.choose"), purpose="mood"))
 
 
-def _needs_confirmation(settings):
-    return settings.confirm_photo_checkin and identified_method() == "photo"
+def _needs_proof(settings):
+    # Sites that fear a colleague's tap on someone's photo ask for proof (a badge or the
+    # personal PIN); a staff number would not do, anyone can read it off a list.
+    return settings.confirm_photo_checkin and proven_member() is None
+
+
+def _prove_first():
+    return redirect_to(proof_url(url_for("mood.choose"), purpose="mood"))
 
 
 @bp.get("/")
@@ -46,40 +52,12 @@ def choose():
     if member is None:
         return _identify_again()
     settings = mood_settings.load()
-    if _needs_confirmation(settings):
-        return render(TEMPLATE, "panel", state="confirm", member=member)
+    if _needs_proof(settings):
+        return _prove_first()
     current = MoodCurrent.get_or_none((MoodCurrent.member == member)
                                       & (MoodCurrent.shift_day == today(settings)))
     return render(TEMPLATE, "panel", state="choose", member=member, current=current,
                   moods=MOODS)
-
-
-@bp.post("/confirm")
-def confirm():
-    """The station asks photo-grid users for their badge or staff number as well."""
-    member = identified_member()
-    if member is None:
-        return _identify_again()
-    method = "badge" if request.form.get("method") == "badge" else "keypad"
-    code = request.form.get("code", "").strip()[:64]
-    found = Member.find_by_code(code)
-    if found != member:
-        message = _confirmation_error(member, found, method)
-        return render(TEMPLATE, "panel", state="confirm", member=member, error=message,
-                      typed=code if method == "keypad" else ""), 422
-    remember(member, method)
-    return redirect_to(url_for("mood.choose"))
-
-
-def _confirmation_error(member, found, method):
-    if method == "keypad":
-        return _("This is not the staff number of %(name)s. Please check and try again.",
-                 name=member.name)
-    if found is None:
-        return _("This badge is not registered. Please use your staff number, "
-                 "or ask the union office to register your badge.")
-    return _("This badge does not belong to %(name)s. Please scan your own badge.",
-             name=member.name)
 
 
 @bp.post("/checkin")
@@ -89,8 +67,8 @@ def checkin():
     if member is None:
         return _identify_again()
     settings = mood_settings.load()
-    if _needs_confirmation(settings):
-        return redirect_to(url_for("mood.choose"))
+    if _needs_proof(settings):
+        return _prove_first()
     mood = request.form.get("mood")
     if mood not in MOODS:
         current = MoodCurrent.get_or_none((MoodCurrent.member == member)

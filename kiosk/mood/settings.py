@@ -20,8 +20,8 @@ class MoodSettings:
     alert_min_checkins: int = 3
     # An upset worker without a follow-up for this long is highlighted.
     open_highlight_hours: int = 24
-    # Sites that fear someone tapping a colleague's photo ask for a badge or
-    # staff number after a photo-grid identification.
+    # Sites that fear someone tapping a colleague's photo ask for proof (a badge
+    # or the personal PIN) before a check-in; a claim alone is not enough.
     confirm_photo_checkin: bool = False
 
 

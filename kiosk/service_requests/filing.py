@@ -11,8 +11,7 @@ from flask import abort, current_app, redirect, request, url_for
 from flask_babel import gettext as _
 
 from ..htmx import redirect_to, render
-from ..identify import identified_member, identify_url
-from ..models import Member
+from ..identify import proof_url, proven_member
 from . import categories, lifecycle, queries, receipt, visitor
 from .blueprints import kiosk_bp as bp
 from .inputs import DESCRIPTION_MAX, TOPIC_MAX, PhoneError, clean_line, clean_phone, clean_text
@@ -124,10 +123,10 @@ def contact():
             data.update(phone=phone, mode=mode)
             data.pop("member_id", None)
             if mode == NAMED:
-                member = identified_member()
+                member = proven_member()
                 if member is None:
                     visitor.save_filing(data)
-                    return redirect_to(identify_url(url_for(".review"), purpose="service"))
+                    return redirect_to(proof_url(url_for(".review"), purpose="service"))
                 data["member_id"] = str(member.id)
             visitor.save_filing(data)
             return redirect_to(url_for(".review"))
@@ -138,7 +137,7 @@ def contact():
 
 
 def _ready_to_submit():
-    """(draft, member, redirect): the member for a named request, identifying first."""
+    """(draft, member, redirect): the member for a named request, who must prove it is them."""
     data = _filing_with_topic()
     if data is None:
         return None, None, redirect_to(url_for(".start"))
@@ -146,12 +145,11 @@ def _ready_to_submit():
         return None, None, redirect_to(url_for(".contact"))
     member = None
     if data["mode"] == NAMED:
-        if data.get("member_id"):
-            member = Member.get_or_none((Member.id == data["member_id"]) & Member.active)
+        # Filed under a name only by the person proven to bear it, right now.
+        member = proven_member()
         if member is None:
-            member = identified_member()
-            if member is None:
-                return None, None, redirect_to(identify_url(url_for(".review"), purpose="service"))
+            return None, None, redirect_to(proof_url(url_for(".review"), purpose="service"))
+        if data.get("member_id") != str(member.id):
             data["member_id"] = str(member.id)
             visitor.save_filing(data)
     return data, member, None

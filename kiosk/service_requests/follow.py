@@ -1,14 +1,16 @@
-"""Following a request at the kiosk: by receipt code (or its QR), or by identifying.
+"""Following a request at the kiosk: by receipt code (or its QR), or by proving who one is.
 
 A wrong code gets the same "not found" whatever it was — a typo, a code that
 never existed, a string that is not a code — so the answer reveals nothing
 about which codes exist; after a few, the terminal has to wait longer each time.
+A named request is private: a photo tap or a staff number (a claim) does not open it,
+a badge or the personal PIN (proof) does.
 """
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 
 from ..htmx import redirect_to, render
-from ..identify import identified_member, member_required
+from ..identify import member_required, proven_member
 from . import categories, lifecycle, queries, receipt, visitor
 from .blueprints import kiosk_bp as bp
 from .models import ServiceRequest
@@ -50,13 +52,13 @@ def track():
 
 
 def _visible_request(request_id):
-    """The request, if this visitor opened it by code or filed it under their name."""
+    """The request, if this visitor opened it by code, or proved they filed it under their name."""
     found = ServiceRequest.get_or_none(ServiceRequest.id == request_id)
     if found is None:
         return None
     if visitor.may_see(found.id):
         return found
-    member = identified_member()
+    member = proven_member()
     if member is not None and found.member_id == member.id:
         return found
     return None
@@ -97,9 +99,9 @@ def _render_status(found, error=None, just_rated=None):
 
 
 @bp.get("/mine")
-@member_required(purpose="my_requests")
+@member_required(purpose="my_requests", proof=True)
 def mine():
-    """The requests a worker filed under their name, found by identifying."""
-    member = identified_member()
+    """The requests a worker filed under their name, once they proved who they are."""
+    member = proven_member()
     return render("service_requests/mine.html", member=member,
                   requests=queries.requests_of(member))

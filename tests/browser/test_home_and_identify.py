@@ -30,7 +30,8 @@ def test_worker_finds_their_team_and_taps_their_photo(page, app):
     expect(page.locator(".photo-card")).to_have_count(1)
     screenshot(page, "identify-photos-portrait")
     page.locator(".photo-card", has_text="王芳").tap()
-    expect(page.locator("h1")).to_have_text("您好，王芳")
+    # A photo tap is a claim: one's details ask for proof first.
+    expect(page.locator("h1")).to_have_text("王芳，请确认是您本人")
 
 
 def test_worker_types_staff_number_on_the_keypad(page):
@@ -45,7 +46,7 @@ def test_worker_types_staff_number_on_the_keypad(page):
     expect(page.locator("#staff-no")).to_have_value("1234")
     screenshot(page, "identify-keypad-portrait")
     page.get_by_role("button", name="确定").tap()
-    expect(page.locator("h1")).to_have_text("您好，李强")
+    expect(page.locator("h1")).to_have_text("李强，请确认是您本人")
 
 
 def test_unknown_staff_number_gets_a_clear_message(page):

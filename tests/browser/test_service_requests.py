@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from kiosk.service_requests.models import RequestEvent, ServiceRequest
 
 from ..conftest import ADMIN_PASSWORD
-from ..factories import make_admin, make_member, make_request, make_team
+from ..factories import make_admin, make_member, make_pin, make_request, make_team
 from .conftest import LANDSCAPE, new_page
 from .conftest import screenshot as take_screenshot
 
@@ -29,6 +29,12 @@ def type_keys(page, letters):
 
 def pick_word(page, word):
     page.locator("[data-kb-candidate]", has_text=re.compile(f"^{word}$")).first.tap()
+
+
+def type_pin(page, pin):
+    for digit in pin:
+        page.locator(f".keypad [data-key='{digit}']").tap()
+    page.get_by_role("button", name="确定").tap()
 
 
 def start_filing(page, category_name="生活有困难", topic="家庭困难"):
@@ -100,8 +106,9 @@ def test_worker_files_anonymously_typing_chinese_by_pinyin(page):
     expect(page.locator(".sr-status-text")).to_have_text("生活困难加班")
 
 
-def test_named_request_with_phone_is_found_again_by_identifying(page):
+def test_named_request_with_phone_is_found_again_by_proving_who_one_is(page):
     member = make_member(name="王芳", staff_no="2046", team=make_team(name="装配二班"))
+    make_pin(member, "3691")
     start_filing(page, "待遇有诉求", "加班费")
     page.get_by_role("button", name="下一步").tap()
     for digit in "13800138000":
@@ -114,6 +121,9 @@ def test_named_request_with_phone_is_found_again_by_identifying(page):
     for digit in "2046":
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="确定").tap()
+    # A staff number only claims: filing under the name asks for the PIN as well.
+    expect(page.locator("h1")).to_have_text("王芳，请确认是您本人")
+    type_pin(page, "3691")
     expect(page.locator(".sr-summary")).to_contain_text("王芳")
     expect(page.locator(".sr-summary")).to_contain_text("13800138000")
     page.get_by_role("button", name="提交给工会").tap()
@@ -129,6 +139,7 @@ def test_named_request_with_phone_is_found_again_by_identifying(page):
     for digit in "2046":
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="确定").tap()
+    type_pin(page, "3691")
     expect(page.locator("h1")).to_have_text("王芳 的诉求")
     page.locator(".sr-list-item", has_text="加班费").tap()
     expect(page.locator(".sr-status-head h1")).to_contain_text("待遇有诉求 · 加班费")
