@@ -38,6 +38,15 @@ def test_on_their_birthday_a_worker_is_greeted_once_a_day_before_anything_else(c
     assert identify(client, member).headers["Location"] == "/mood/"   # once per day
 
 
+def test_a_mere_claim_does_not_reveal_the_birthday_of_a_member_who_did_not_consent(client):
+    member = make_member(birthday=born_on(today()), photo_consent=False, badge_code="B77")
+    assert identify(client, member).headers["Location"] == "/mood/"     # staff number: a claim
+    assert client.get("/care/birthday?next=/mood/").headers["Location"] == "/mood/"
+    proven = client.post("/identify/code", data={"code": "B77", "method": "badge",
+                                                 "next": "/mood/"})
+    assert proven.headers["Location"].startswith("/care/birthday")      # the badge proves
+
+
 def test_on_other_days_identification_goes_straight_on(client):
     member = make_member(birthday=born_on(today() + timedelta(days=1)))
     assert identify(client, member).headers["Location"] == "/mood/"

@@ -20,10 +20,20 @@ def is_birthday(member, day):
     return member.birthday is not None and birthday_in(day.year, member.birthday) == day
 
 
+def may_greet(member, today):
+    """Only a member who proved who they are (badge, PIN) or who consented to public
+    boards (their birthday is on 本月寿星 anyway): a tap on someone else's photo must
+    not tell the one who tapped that it is that person's birthday."""
+    from ..identify import proven_member
+    if not is_birthday(member, today):
+        return False
+    return member.photo_consent or proven_member() is not None
+
+
 def greeting_first(member, next_url):
     """After identification: the birthday screen, if it is the day and not yet shown."""
     today = local_today(station_tz())
-    if not is_birthday(member, today):
+    if not may_greet(member, today):
         return None
     greeted = (KioskBirthdayGreeting.select()
                .where((KioskBirthdayGreeting.member == member)
@@ -38,7 +48,7 @@ def birthday():
     next_url = safe_next(request.args.get("next"))
     member = identified_member()
     today = local_today(station_tz())
-    if member is None or not is_birthday(member, today):
+    if member is None or not may_greet(member, today):
         return redirect(next_url)
     (KioskBirthdayGreeting.insert(member=member, day=today)
      .on_conflict_ignore().execute())
