@@ -73,7 +73,8 @@ def run(h):
                             "mode": "anonymous"}}
         visitor = _cookie(app, {"draft": draft})
         receipt = _cookie(app, {"draft": {"receipt": filed.receipt_code}})
-        chair = _cookie(app, {"admin_id": admin.id, "admin_seen": time.time() + 3600})
+        chair = _cookie(app, {"admin_id": admin.id, "admin_gen": 0, "admin_since": time.time(),
+                                    "admin_seen": time.time() + 3600})
 
     h.compare_http("submit a request (POST → 303 to the receipt)", app, "/service/submit",
                    method="POST", body="", headers={"Cookie": visitor})
@@ -86,7 +87,8 @@ def run(h):
     _fill(inbox_app)
     with inbox_app.app_context(), db.connection_context():
         admin = AdminUser.create(username="chair", password_hash="-")
-        chair = _cookie(inbox_app, {"admin_id": admin.id, "admin_seen": time.time() + 3600})
+        chair = _cookie(inbox_app, {"admin_id": admin.id, "admin_gen": 0, "admin_since": time.time(),
+                                    "admin_seen": time.time() + 3600})
     headers = {"Cookie": chair}
     h.compare_http(f"inbox, first page of {REQUESTS:,} requests", inbox_app,
                    "/admin/requests/", headers=headers)

@@ -4,6 +4,7 @@ import os
 import secrets
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as kiosk_config
 from . import files
@@ -20,6 +21,8 @@ def create_app(test_config=None):
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_relative_config=True,
                 instance_path=os.environ.get("KIOSK_INSTANCE_PATH") or None)
+    # <int:…> in a URL stops at SQLite's 64-bit integers: /…/10**23 is a 404, not a 500.
+    app.url_map.converters["int"] = BoundedIntegerConverter
     app.config.from_mapping(kiosk_config.DEFAULTS)
     app.config["DATABASE"] = os.path.join(app.instance_path, "kiosk.sqlite3")
     if test_config is None:
@@ -31,20 +34,35 @@ def create_app(test_config=None):
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import db, errors, extensions, logs, storage
+    from . import body_limits, db, errors, extensions, logs, security_headers, storage
     logs.init_app(app)
+    security_headers.init_app(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(app.instance_path)
+    body_limits.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
     storage.init_app(app)
     errors.init_app(app)
+
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind a reverse proxy: the client's address (for the login throttle) and
+        # https (for secure cookies) come from its X-Forwarded-* headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import cli
     cli.init_app(app)
     for feature in _features(app.config["KIOSK_ROLE"]):
         feature.init_app(app)
     return app
+
+
+class BoundedIntegerConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2 ** 63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _features(role):

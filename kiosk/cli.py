@@ -9,6 +9,7 @@ from .db import db
 
 def init_app(app):
     app.cli.add_command(create_admin)
+    app.cli.add_command(deactivate_admin)
     app.cli.add_command(demo)
 
 
@@ -30,10 +31,22 @@ def create_admin(username, password, display_name):
                              password_hash=hash_password(password))
             click.echo(f"Created administrator {username}.")
         else:
-            user.password_hash = hash_password(password)
-            user.failed_logins, user.locked_until, user.active = 0, None, True
-            user.save()
+            user.active = True
+            user.set_password_hash(hash_password(password))  # ends their open sessions
             click.echo(f"Set a new password for {username}.")
+
+
+@click.command("deactivate-admin")
+@click.argument("username")
+def deactivate_admin(username):
+    """Deactivate an administrator: they can no longer log in, and their open sessions end."""
+    from .models import AdminUser
+    with db.connection_context(), db.atomic():
+        user = AdminUser.get_or_none(AdminUser.username == username)
+        if user is None:
+            raise click.BadParameter(f"no administrator named {username}", param_hint="USERNAME")
+        user.deactivate()
+    click.echo(f"Deactivated {username}.")
 
 
 @click.group("demo")

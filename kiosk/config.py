@@ -20,12 +20,18 @@ DEFAULTS = {
     "KIOSK_IDLE_WARNING": 10,
     # How long an identification at the kiosk stays valid for the next step.
     "KIOSK_IDENTIFIED_SECONDS": 120,
-    # Admin sessions expire after this many minutes without a request.
+    # Admin sessions expire after this many minutes without a request, and this
+    # many hours after the login whatever happens.
     "ADMIN_SESSION_MINUTES": 30,
-    "ADMIN_MAX_FAILED_LOGINS": 5,
-    "ADMIN_LOCKOUT_MINUTES": 15,
-    # Uploads: roster CSV and photos (a zip of photos may be large).
+    "ADMIN_SESSION_MAX_HOURS": 12,
+    # Failed logins per (username, address) before each try must wait longer
+    # (2, 4, 8 … seconds, at most ADMIN_LOGIN_MAX_WAIT). Never a lock.
+    "ADMIN_LOGIN_FREE_FAILURES": 3,
+    "ADMIN_LOGIN_MAX_WAIT": 300,
+    # Uploads: roster CSV and photos (a zip of photos may be large), and the sync API.
     "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    # Every other request body: the kiosk's public forms (kiosk/body_limits.py).
+    "KIOSK_FORM_MAX_BYTES": 64 * 1024,
     "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
     "PHOTO_MAX_PIXELS": 40_000_000,
     "PHOTO_SIZE": 320,
@@ -37,7 +43,13 @@ DEFAULTS = {
     "DISK_FULL_BYTES": 32 * 1024 * 1024,
     "DISK_LOW_BYTES": 512 * 1024 * 1024,
     "SESSION_COOKIE_HTTPONLY": True,
-    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Strict: no other site can make the browser send the (admin) session cookie.
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    # Behind https (TLS at a reverse proxy): set SESSION_COOKIE_SECURE=1 and
+    # TRUSTED_PROXIES to the number of proxies in front (for ProxyFix), so the
+    # app sees the client's address and https, and the cookie never goes over http.
+    "SESSION_COOKIE_SECURE": False,
+    "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,  # a kiosk page may stay open all shift
 }
 
@@ -45,17 +57,20 @@ DEFAULTS = {
 ENV_KEYS = [
     "KIOSK_ROLE", "DATABASE", "DATABASE_URL", "SECRET_KEY",
     "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
-    "ADMIN_SESSION_MINUTES", "BABEL_DEFAULT_LOCALE",
+    "ADMIN_SESSION_MINUTES", "ADMIN_SESSION_MAX_HOURS", "BABEL_DEFAULT_LOCALE",
+    "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
 ]
 
 
 def from_environment(defaults):
-    """Return the ENV_KEYS that are set, cast to the type of their default."""
+    """Return the ENV_KEYS that are set, cast to the type of their default (1/true/yes/on: True)."""
     found = {}
     for key in ENV_KEYS:
         if key in os.environ:
             value = os.environ[key]
-            if isinstance(defaults.get(key), int):
+            if isinstance(defaults.get(key), bool):
+                value = value.strip().lower() in ("1", "true", "yes", "on")
+            elif isinstance(defaults.get(key), int):
                 value = int(value)
             found[key] = value
     return found

@@ -94,8 +94,7 @@ def _demo_admin(app):
             AdminUser.create(username=DEMO_ADMIN, display_name="工会主席",
                              password_hash=hash_password(password))
         else:
-            user.password_hash = hash_password(password)
-            user.save()
+            user.set_password_hash(hash_password(password))
     files.write_atomic(_password_path(app), password)
     return password
 

@@ -7,6 +7,7 @@ from flask import Response, redirect, render_template, request
 from jinja2_fragments.flask import render_block
 
 from .extensions import htmx
+from .next_url import safe_next
 
 
 def is_htmx():
@@ -22,7 +23,10 @@ def render(template, block=None, **context):
 
 
 def redirect_to(url):
-    """Navigate the whole page: HX-Redirect for htmx, a 303 for a plain form post."""
+    """Navigate the whole page: HX-Redirect for htmx, a 303 for a plain form post.
+
+    Only ever to a path on this site, whoever built ``url``."""
+    url = safe_next(url)
     if is_htmx():
         return Response(status=200, headers={"HX-Redirect": url})
     return redirect(url, code=303)

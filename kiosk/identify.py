@@ -27,8 +27,8 @@ from flask_babel import lazy_gettext as _l
 from pypinyin import lazy_pinyin
 
 from .htmx import redirect_to, render
-from .kiosk_home import safe_next
 from .models import Member, Team
+from .next_url import safe_next
 from .tiles import Tile, register_tile
 
 bp = Blueprint("identify", __name__, url_prefix="/identify")

@@ -2,6 +2,7 @@
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from .htmx import render
+from .next_url import safe_next
 from .tiles import home_strips, home_tiles
 
 bp = Blueprint("home", __name__)
@@ -33,14 +34,11 @@ def switch_language(code):
 
 @bp.get("/reset")
 def reset():
-    """Return to home for the next person: drop identification, drafts and language."""
+    """Return to home for the next person: drop identification, drafts, language and
+    any admin session (the chair may have logged in on the terminal's own browser)."""
+    from .admin.auth import end_admin_session
     for key in KIOSK_SESSION_KEYS:
         session.pop(key, None)
+    end_admin_session()
     return redirect(url_for("home.index"), code=303)
 
-
-def safe_next(target):
-    """Only a path on this site: never an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("home.index")

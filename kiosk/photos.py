@@ -1,5 +1,5 @@
 """Member photos, served from the database with a long browser cache."""
-from flask import Blueprint, abort, make_response, request, session, url_for
+from flask import Blueprint, abort, make_response, request, url_for
 
 from .models import Member, MemberPhoto
 
@@ -14,10 +14,11 @@ def init_app(app):
 @bp.get("/photos/<uuid:member_id>.jpg")
 def photo(member_id):
     """A member's photo: public only with their consent, always to an administrator."""
+    from .admin.auth import current_admin
     member = Member.get_or_none(Member.id == member_id)
     if member is None or member.photo_digest is None:
         abort(404)
-    if not (member.photo_consent or session.get("admin_id")):
+    if not (member.photo_consent or current_admin()):
         abort(404)
     if request.if_none_match.contains(member.photo_digest):
         return "", 304
@@ -28,7 +29,10 @@ def photo(member_id):
     response.mimetype = "image/jpeg"
     response.set_etag(member.photo_digest)
     # Page URLs carry ?v=<digest>, so a changed photo is a new URL.
-    response.headers["Cache-Control"] = "private, max-age=86400"
+    # A photo shown only because the chair is logged in stays out of the cache: the
+    # terminal's browser must not keep it once the admin session ends.
+    response.headers["Cache-Control"] = ("private, max-age=86400" if member.photo_consent
+                                         else "private, no-store")
     return response
 
 

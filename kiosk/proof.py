@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from . import pins
 from .htmx import redirect_to, render
 from .identify import PURPOSES, bp, identified_member, identify_url, proven_member, remember
-from .kiosk_home import safe_next
+from .next_url import safe_next
 
 # The set-up's steps, kept beside the claim in the session: a new claim drops them.
 CODE, CHOOSE, AGAIN = "code", "choose", "again"

@@ -26,6 +26,7 @@ from datetime import date
 
 from peewee import IntegrityError
 
+from .cleaning import clean_name
 from .db import db, write_transaction
 from .models import Member, Team, Workshop, this_station_id
 from .refusals import Refused
@@ -61,6 +62,7 @@ YES = {"是", "yes", "y", "1", "true", "同意", "√", "✓", "✔"}
 NO = {"否", "no", "n", "0", "false", "不同意", "×", "✗"}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 LIMITS = {"name": 40, "workshop": 60, "team": 60, "badge_code": 64}
+NAME_FIELDS = ("name", "workshop", "team")   # cleaned like the forms clean them
 
 
 class CsvError(Refused):
@@ -255,6 +257,7 @@ def build_plan(data, create_missing_teams=False, today=None):
         texts = {name: clean_cell(cells[col]) if col < len(cells) else ""
                  for name, col in table.columns.items()}
         plan = RowPlan(row=number, cells=texts, raw=list(cells))
+        _clean_names(plan)
         _check_row(plan, roster, create_missing_teams, today)
         rows.append(plan)
     _reject_duplicates(rows, "staff_no", "duplicate_staff_no")
@@ -267,6 +270,16 @@ def build_plan(data, create_missing_teams=False, today=None):
     return ImportPlan(rows=rows, encoding=encoding, headers=table.headers,
                       columns=list(table.columns), ignored_columns=table.ignored,
                       create_missing_teams=create_missing_teams, new_teams=sorted(new_teams))
+
+
+def _clean_names(plan):
+    """Names as the roster will store them; the preview says which ones changed."""
+    for name in NAME_FIELDS:
+        written = plan.cells.get(name)
+        if written:
+            plan.cells[name] = clean_name(written)
+            if plan.cells[name] != written:
+                plan.notes.append(("cleaned", {"column": name}))
 
 
 def _check_row(plan, roster, create_missing_teams, today):

@@ -6,11 +6,13 @@ from ..tiles import AdminSection, admin_sections, register_admin_section
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import auth, pin_slips, roster, roster_import  # noqa: E402,F401  (their views register on blueprints)
+from . import auth, pin_slips, roster, roster_import, throttle  # noqa: E402,F401  (their views register on blueprints)
 
 
 def init_app(app):
     app.register_blueprint(bp)
+    app.extensions["admin_login_throttle"] = throttle.LoginThrottle(
+        free=app.config["ADMIN_LOGIN_FREE_FAILURES"], cap=app.config["ADMIN_LOGIN_MAX_WAIT"])
     if app.config["KIOSK_ROLE"] != "station":
         _register_context(app)
         return  # the roster lives at the stations; central sees counts only

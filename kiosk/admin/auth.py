@@ -1,4 +1,4 @@
-"""Administrator login: argon2 hashes, lockout after repeated failures, expiring sessions."""
+"""Administrator login: argon2 hashes, throttled failures, sessions that end."""
 import time
 from functools import wraps
 
@@ -12,8 +12,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..htmx import render
-from ..kiosk_home import safe_next
 from ..models import AdminUser, AuditLog
+from ..next_url import safe_next
 from ..storage import best_effort
 from . import bp
 
@@ -39,28 +39,60 @@ def check_password(user, password):
     return user is not None
 
 
+# What an admin session keeps in the signed cookie: who, under which generation
+# (AdminUser.session_generation), since when, and the last request.
+ADMIN_SESSION_KEYS = ("admin_id", "admin_gen", "admin_since", "admin_seen")
+
+
 def current_admin():
-    """The logged-in administrator, or None once the session has expired."""
+    """The logged-in administrator, or None once the session has ended.
+
+    A session ends when idle too long, when older than its absolute lifetime, and
+    when the administrator logs out, gets a new password or is deactivated (the
+    generation in the database moved on, so even a copied cookie stops working).
+    """
     # Cached on the request (not on g, which may outlive one request).
     if hasattr(request, "_kiosk_admin"):
         return request._kiosk_admin
     admin = None
-    admin_id = session.get("admin_id")
-    if admin_id is not None:
-        idle = time.time() - session.get("admin_seen", 0)
-        if idle > current_app.config["ADMIN_SESSION_MINUTES"] * 60:
-            _end_session()
+    if session.get("admin_id") is not None:
+        admin = _session_admin()
+        if admin is None:
+            end_admin_session()
         else:
-            admin = AdminUser.get_or_none((AdminUser.id == admin_id) & AdminUser.active)
-            if admin is not None:
-                session["admin_seen"] = time.time()
+            session["admin_seen"] = time.time()
     request._kiosk_admin = admin
     return admin
 
 
-def _end_session():
-    session.pop("admin_id", None)
-    session.pop("admin_seen", None)
+def _session_admin():
+    config, now = current_app.config, time.time()
+    seen, since = session.get("admin_seen"), session.get("admin_since")
+    if not (isinstance(seen, (int, float)) and isinstance(since, (int, float))):
+        return None
+    if now - seen > config["ADMIN_SESSION_MINUTES"] * 60:
+        return None
+    if now - since > config["ADMIN_SESSION_MAX_HOURS"] * 3600:
+        return None
+    admin_id, generation = session.get("admin_id"), session.get("admin_gen")
+    if not (isinstance(admin_id, int) and isinstance(generation, int)):
+        return None
+    return AdminUser.get_or_none((AdminUser.id == admin_id) & AdminUser.active
+                                 & (AdminUser.session_generation == generation))
+
+
+def end_admin_session():
+    """Forget the admin session in this browser (logout, /reset, expiry)."""
+    for key in ADMIN_SESSION_KEYS:
+        session.pop(key, None)
+    request._kiosk_admin = None
+
+
+def _start_admin_session(user):
+    session.clear()  # a fresh session: no fixation, no kiosk leftovers
+    now = time.time()
+    session.update(admin_id=user.id, admin_gen=user.session_generation,
+                   admin_since=now, admin_seen=now)
 
 
 def login_required(view):
@@ -77,47 +109,50 @@ def audit(action, target="", detail=""):
     AuditLog.record(admin.username if admin else "-", action, target, detail)
 
 
+def _throttle():
+    return current_app.extensions["admin_login_throttle"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Log in with username and password."""
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        user = AdminUser.get_or_none(AdminUser.username == form.username.data.strip())
-        config = current_app.config
-        if user is not None and user.is_locked():
-            error = _("Too many failed attempts. This account is locked for %(minutes)d minutes.",
-                      minutes=config["ADMIN_LOCKOUT_MINUTES"])
-        elif check_password(user, form.password.data) and user.active:
-            # Bookkeeping only: on a full disk the chair must still get in (issue 16).
-            with best_effort("the login's bookkeeping"):
-                user.record_success()
-                AuditLog.record(user.username, "login")
-            session.clear()  # a fresh session: no fixation, no kiosk leftovers
-            session["admin_id"] = user.id
-            session["admin_seen"] = time.time()
-            return redirect(safe_next(request.args.get("next")) if request.args.get("next")
-                            else url_for("admin.dashboard"))
+        username, address = form.username.data.strip(), request.remote_addr or "-"
+        wait = _throttle().wait(username, address)
+        if wait:
+            # Not counted, not checked: the same answer whether the account exists.
+            error, status = _("Too many failed attempts. Please wait %(seconds)d seconds "
+                              "and try again.", seconds=wait), 429
         else:
-            if user is not None:
-                user.record_failure(config["ADMIN_MAX_FAILED_LOGINS"],
-                                    config["ADMIN_LOCKOUT_MINUTES"])
-                if user.is_locked():
-                    AuditLog.record(user.username, "locked out")
-            error = _("Wrong username or password.")
+            user = AdminUser.get_or_none(AdminUser.username == username)
+            if check_password(user, form.password.data) and user.active:
+                _throttle().success(username, address)
+                # Bookkeeping only: on a full disk the chair must still get in (issue 16).
+                with best_effort("the login's bookkeeping"):
+                    user.record_success()
+                    AuditLog.record(user.username, "login")
+                _start_admin_session(user)
+                return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
+            _throttle().failure(username, address)
+            with best_effort("a failed login's audit line"):
+                AuditLog.record(username[:40], "login failed", detail=address[:100])
+            error, status = _("Wrong username or password."), 401
     elif request.method == "POST":
-        error = _("Please enter your username and password.")
-    return render("admin/login.html", form=form, error=error), (401 if error else 200)
+        error, status = _("Please enter your username and password."), 401
+    return render("admin/login.html", form=form, error=error), status
 
 
 @bp.post("/logout")
 def logout():
-    """Log out and return to the login page."""
+    """Log out and return to the login page: every copy of this session ends too."""
     admin = current_admin()
     if admin is not None:
-        AuditLog.record(admin.username, "logout")
-    _end_session()
-    request._kiosk_admin = None
+        with best_effort("the end of the other copies of this session"):
+            admin.end_sessions()
+            AuditLog.record(admin.username, "logout")
+    end_admin_session()
     flash(_("You have logged out."))
     return redirect(url_for("admin.login"))
 

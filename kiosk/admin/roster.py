@@ -10,6 +10,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from .. import pins
+from ..cleaning import clean_name
 from ..db import db
 from ..htmx import render
 from ..models import Member, Team, Workshop
@@ -27,13 +28,15 @@ bp = roster_bp
 
 
 class WorkshopForm(FlaskForm):
-    name = StringField(_l("Workshop name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Workshop name"), filters=[clean_name],
+                       validators=[DataRequired(), Length(max=60)])
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
 
 
 class TeamForm(FlaskForm):
     workshop = SelectField(_l("Workshop"), validators=[DataRequired()])
-    name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=60)])
+    name = StringField(_l("Team name"), filters=[clean_name],
+                       validators=[DataRequired(), Length(max=60)])
     sort_order = IntegerField(_l("Order"), default=0, validators=[Optional()])
 
 
@@ -41,7 +44,9 @@ class MemberForm(FlaskForm):
     staff_no = StringField(_l("Staff number"), validators=[
         DataRequired(), Length(max=32),
         Regexp(r"^[0-9A-Za-z-]+$", message=_l("Use digits, letters and '-' only."))])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=40)])
+    # Cleaned before it is checked: a name of invisible characters only is an empty name.
+    name = StringField(_l("Name"), filters=[clean_name],
+                       validators=[DataRequired(), Length(max=40)])
     team = SelectField(_l("Team"), validators=[DataRequired()])
     badge_code = StringField(_l("Badge code"), validators=[Optional(), Length(max=64)])
     birthday = DateField(_l("Birthday"), validators=[Optional()])
@@ -110,7 +115,8 @@ def members():
     """Search the members, page by page."""
     text = request.args.get("q", "").strip()[:40]
     show_inactive = request.args.get("inactive") == "1"
-    page = max(request.args.get("page", 1, type=int), 1)
+    # Clamped: SQLite's OFFSET is a 64-bit integer, and ?page=10**23 must not be a 500.
+    page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
     query = Member.search(text, include_inactive=show_inactive)
     total = query.count()
     rows = list(query.paginate(page, PAGE_SIZE))

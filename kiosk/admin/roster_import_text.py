@@ -62,6 +62,7 @@ UNKNOWN_TEAM_HINTS = {
 NOTES = {
     "deactivated": _l("This member is deactivated; the import does not change that."),
     "new_team": _l("Creates the team %(team)s."),
+    "cleaned": _l("%(column)s: invisible characters, line breaks or extra spaces were taken out."),
 }
 
 ZIP_ERRORS = {
@@ -101,6 +102,9 @@ def reason_text(key, params=None):
 
 
 def note_text(key, params=None):
+    params = dict(params or {})
+    if "column" in params:
+        params["column"] = str(COLUMN_NAMES.get(params["column"], params["column"]))
     message = str(NOTES.get(key, key))
     return message % params if params else message
 

@@ -1,6 +1,7 @@
 """The kiosk's benefit screens: the cards, one code full-screen, and their images."""
-from flask import Blueprint, abort, current_app, make_response, request, session
+from flask import Blueprint, abort, current_app, make_response, request
 
+from ..admin.auth import current_admin
 from ..htmx import render
 from .images import MIMETYPES, local_today, qr_bytes, scannable
 from .models import CATEGORIES, BenefitLink, BenefitLogo
@@ -48,7 +49,7 @@ def qr_image(link_id, kind):
     link = BenefitLink.listed().where(BenefitLink.id == link_id).first()
     # Hidden and scheduled links are served to the chair's previews only.
     if link is None or not scannable(link) \
-            or (link.status(today()) != "shown" and not session.get("admin_id")):
+            or (link.status(today()) != "shown" and not current_admin()):
         abort(404)
     body, key = qr_bytes(link, kind)
     if request.if_none_match.contains(key):

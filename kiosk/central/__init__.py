@@ -10,6 +10,8 @@ def init_app(app):
     # The API is for machines that sign every request; a browser's CSRF token has no place there.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
+    from werkzeug.exceptions import HTTPException
+    app.register_error_handler(HTTPException, api.api_error)
     app.register_blueprint(pages.bp)
     app.cli.add_command(cli.central_command)
     register_admin_section(app, AdminSection("central.dashboard", _l("Federation"),

@@ -6,6 +6,7 @@ Errors answer JSON ``{"protocol", "error", "message"}`` with a distinct code
 import logging
 
 from flask import Blueprint, current_app, g, jsonify, request
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
 from ..models.base import utcnow
@@ -19,8 +20,13 @@ bp = Blueprint("api_v1", __name__, url_prefix=protocol.API_PREFIX)
 STATUS = {
     protocol.UNKNOWN_STATION: 401, protocol.BAD_SIGNATURE: 401, protocol.CLOCK_SKEW: 401,
     protocol.REPLAYED_NONCE: 401, protocol.STATION_DISABLED: 403,
-    protocol.PROTOCOL_MISMATCH: 426, protocol.BAD_REQUEST: 400, protocol.UNKNOWN_KIND: 422,
+    protocol.PROTOCOL_MISMATCH: 426, protocol.BAD_REQUEST: 400, protocol.UNKNOWN_KIND: 400,
+    protocol.TOO_LARGE: 413, protocol.NOT_FOUND: 404, protocol.METHOD_NOT_ALLOWED: 405,
+    protocol.SERVER_ERROR: 500,
 }
+# A replay is answered 409 (the request conflicts with one central already took).
+STATUS[protocol.REPLAYED_NONCE] = 409
+HTTP_CODES = {404: protocol.NOT_FOUND, 405: protocol.METHOD_NOT_ALLOWED, 413: protocol.TOO_LARGE}
 
 
 def _error(code, message, **extra):
@@ -38,19 +44,74 @@ def _sync_error(exc):
     return _error(exc.code, exc.message, **extra)
 
 
+def http_error(exc):
+    """Any HTTP error under /api/v1/ (an unknown path, a wrong method, a body too large) as JSON.
+
+    Registered on the app for the API's paths only (routing errors never reach a blueprint).
+    """
+    code = HTTP_CODES.get(exc.code, protocol.BAD_REQUEST)
+    body = {"protocol": protocol.PROTOCOL_VERSION, "error": code,
+            "message": exc.description or exc.name}
+    return jsonify(body), exc.code if exc.code < 500 else 400
+
+
+def api_error(exc):
+    """The app's error handler: JSON for the API's paths, the usual page elsewhere."""
+    if not request.path.startswith(protocol.API_PREFIX + "/"):
+        return exc
+    if isinstance(exc, HTTPException):
+        return http_error(exc)
+    log.exception("sync API failed")
+    body = {"protocol": protocol.PROTOCOL_VERSION, "error": protocol.SERVER_ERROR,
+            "message": "central failed; nothing from this request was kept"}
+    return jsonify(body), 500
+
+
+bp.register_error_handler(Exception, api_error)
+
+
+def _read_body():
+    """The raw body, refused with 413 from its declared length and again while streaming."""
+    limit = current_app.config.get("SYNC_MAX_BODY", protocol.MAX_BODY)
+    if (request.content_length or 0) > limit:
+        raise SyncError(protocol.TOO_LARGE, f"the body is over {limit} bytes")
+    request.max_content_length = limit
+    try:
+        return request.get_data(cache=True)
+    except RequestEntityTooLarge:
+        raise SyncError(protocol.TOO_LARGE, f"the body is over {limit} bytes") from None
+
+
 @bp.before_request
 def _authenticate():
     window = current_app.config.get("SYNC_CLOCK_WINDOW", protocol.DEFAULT_CLOCK_WINDOW)
-    body = request.get_data(cache=True)
+    body = _read_body()
     g.station_id = protocol.check_request(
         request.headers, request.method, request.full_path.rstrip("?"), body,
         central_store.find_secret,
         lambda station_id, nonce: central_store.remember_nonce(station_id, nonce, window),
         window=window)
+    # From here on every answer, errors included, carries central's proof (see _prove).
+    g.request_nonce = request.headers.get(protocol.H_NONCE, "")
     try:
         g.payload = protocol.decode_body(body, request.headers.get("Content-Encoding", ""))
-    except (OSError, ValueError, EOFError):
-        raise SyncError(protocol.BAD_REQUEST, "the body is not gzip-compressed JSON") from None
+    except protocol.TooLarge as exc:
+        raise SyncError(protocol.TOO_LARGE, str(exc)) from None
+    except (OSError, ValueError, EOFError, UnicodeDecodeError):
+        raise SyncError(protocol.BAD_REQUEST, "the body is not gzip-compressed JSON within "
+                        f"{protocol.MAX_DEPTH} levels") from None
+
+
+@bp.after_request
+def _prove(response):
+    """Sign the answer to an authenticated request: status, body and the request's nonce."""
+    nonce = g.get("request_nonce")
+    if nonce:
+        secret = central_store.station_secret(g.station_id)
+        if secret:
+            response.headers[protocol.H_PROOF] = protocol.response_proof(
+                secret, response.status_code, nonce, response.get_data())
+    return response
 
 
 def _ok(**body):
@@ -82,8 +143,9 @@ def push():
     limit = current_app.config.get("SYNC_MAX_BATCH", 5000)
     if len(payload["records"]) > limit:
         raise SyncError(protocol.BAD_REQUEST, f"at most {limit} records in one batch")
+    window = current_app.config.get("SYNC_CLOCK_WINDOW", protocol.DEFAULT_CLOCK_WINDOW)
     acked, conflicts = central_store.accept_batch(g.station_id, str(payload.get("kind")),
-                                                  payload["records"])
+                                                  payload["records"], window)
     return _ok(batch=payload.get("batch"), kind=payload.get("kind"), ack=acked,
                conflicts=conflicts)
 
@@ -92,10 +154,13 @@ def push():
 def changes():
     """The change sequence after the station's cursor, one page."""
     try:
-        after = max(0, int(request.args.get("after", 0)))
-        limit = min(max(1, int(request.args.get("limit", 500))), 5000)
+        after = int(request.args.get("after", 0))
+        limit = int(request.args.get("limit", 500))
     except ValueError:
         raise SyncError(protocol.BAD_REQUEST, "after and limit are whole numbers") from None
+    if not 0 <= after <= protocol.MAX_CURSOR or not 1 <= limit <= 5000:
+        raise SyncError(protocol.BAD_REQUEST,
+                        f"after is 0…{protocol.MAX_CURSOR} and limit 1…5000")
     central_store.publish()
     rows, cursor, more = central_store.changes_after(g.station_id, after, limit)
     return _ok(changes=rows, next=cursor, more=more)
@@ -106,5 +171,8 @@ def runs():
     """The station reports a finished run (for central's dashboard)."""
     if not isinstance(g.payload, dict):
         raise SyncError(protocol.BAD_REQUEST, "a run report is a JSON object")
+    problem = central_store.run_report_problem(g.payload)
+    if problem:
+        raise SyncError(protocol.BAD_REQUEST, f"run report: {problem}")
     central_store.record_run(g.station_id, g.payload)
     return _ok(recorded=True)

@@ -10,7 +10,7 @@ from ..admin.auth import audit, login_required
 from ..db import write_transaction
 from ..htmx import redirect_to, render
 from ..models.base import utcnow
-from ..sync.admin import KIND_NAMES
+from ..sync.admin import kind_names
 from ..sync.models import Announcement, CentralConflict, Station
 from . import figures, registry
 from .pages import bp
@@ -26,7 +26,7 @@ def dashboard():
     for station in stations:
         hours, stale = registry.health(station, now)
         rows.append({"station": station, "hours": hours, "stale": stale})
-    return render("central/dashboard.html", rows=rows, kind_names=KIND_NAMES,
+    return render("central/dashboard.html", rows=rows, kind_names=kind_names(),
                   category_name=_category_name,
                   stale_count=sum(1 for r in rows if r["stale"]),
                   moods=figures.mood_shares(), requests=figures.request_figures(),

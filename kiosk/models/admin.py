@@ -1,6 +1,4 @@
 """Administrators of a station (工会主席, 工会干部) and the audit log."""
-from datetime import timedelta
-
 from peewee import AutoField, BooleanField, CharField, DateTimeField, IntegerField, TextField
 
 from .base import BaseModel, utcnow
@@ -12,21 +10,31 @@ class AdminUser(BaseModel):
     display_name = CharField(max_length=40, default="")
     password_hash = CharField(max_length=200)
     active = BooleanField(default=True)
+    # No longer used: failures are throttled per (username, address) in memory
+    # (admin/throttle.py), never by locking the account. Kept for the schema.
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     last_login_at = DateTimeField(null=True)
     created_at = DateTimeField(default=utcnow)
+    # Bumped to end every open session of this administrator (migration 0010).
+    session_generation = IntegerField(default=0)
 
-    def is_locked(self, now=None):
-        return self.locked_until is not None and self.locked_until > (now or utcnow())
+    def end_sessions(self):
+        """Every session opened before now stops working (logout, new password, deactivation)."""
+        AdminUser.update(session_generation=AdminUser.session_generation + 1).where(
+            AdminUser.id == self.id).execute()
+        self.session_generation = AdminUser.get_by_id(self.id).session_generation
 
-    def record_failure(self, max_failures, lockout_minutes):
-        """Count a failed login; lock the account once the limit is reached."""
-        self.failed_logins += 1
-        if self.failed_logins >= max_failures:
-            self.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
-            self.failed_logins = 0
+    def set_password_hash(self, password_hash):
+        self.password_hash = password_hash
+        self.failed_logins, self.locked_until = 0, None
         self.save()
+        self.end_sessions()
+
+    def deactivate(self):
+        self.active = False
+        self.save()
+        self.end_sessions()
 
     def record_success(self):
         self.failed_logins = 0

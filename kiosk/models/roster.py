@@ -10,10 +10,24 @@ from peewee import (
     fn,
 )
 
+from ..cleaning import clean_name
 from .base import BaseModel, SyncedModel, utcnow
 
 
-class Workshop(SyncedModel):
+class CleanName:
+    """A name is cleaned on every save, whichever path wrote it (form, import, demo).
+
+    The forms and the import clean first, to check and show what will be stored;
+    this is the last line, so that no path can store a direction override.
+    """
+
+    def save(self, *args, **kwargs):
+        if self.name is not None:
+            self.name = clean_name(self.name)
+        return super().save(*args, **kwargs)
+
+
+class Workshop(CleanName, SyncedModel):
     name = CharField(max_length=60, unique=True)
     sort_order = IntegerField(default=0)
     active = BooleanField(default=True)
@@ -23,7 +37,7 @@ class Workshop(SyncedModel):
         return cls.select().where(cls.active).order_by(cls.sort_order, cls.name)
 
 
-class Team(SyncedModel):
+class Team(CleanName, SyncedModel):
     workshop = ForeignKeyField(Workshop, backref="teams", on_delete="RESTRICT")
     name = CharField(max_length=60)
     sort_order = IntegerField(default=0)
@@ -55,7 +69,7 @@ class Team(SyncedModel):
         return f"{self.workshop.name}/{self.name}"
 
 
-class Member(SyncedModel):
+class Member(CleanName, SyncedModel):
     staff_no = CharField(max_length=32, unique=True)
     name = CharField(max_length=40)
     team = ForeignKeyField(Team, backref="members", on_delete="RESTRICT")

@@ -33,6 +33,8 @@ class MoodSettingsForm(FlaskForm):
     confirm_photo_checkin = BooleanField(
         _l("Check-ins need proof: a badge scan or the personal PIN "
            "(a photo tap or a staff number is not enough)"))
+    hide_upset_on_boards = BooleanField(
+        _l("On the public boards, show only how many are a bit upset, without faces or names"))
 
 
 def _page(form, status=200):

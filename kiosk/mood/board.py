@@ -123,14 +123,16 @@ def _board(title, teams, scope, scope_id, wall):
     settings = mood_settings.load()
     day = today(settings, now)
     locale = str(get_locale())
-    version = (scope, str(scope_id), locale, *_version(day))
+    version = (scope, str(scope_id), locale, settings.hide_upset_on_boards, *_version(day))
     digest = hashlib.blake2b(repr(version).encode(), digest_size=12).hexdigest()
     if wall and is_htmx() and request.args.get("since") == digest:
         return "", 204
     zones_html = zones_cache.get(digest)
     if zones_html is None:
-        zones_html = Markup(_render_zones(board(teams(), day), digest,
-                                          show_team=scope == "workshop"))
+        data = board(teams(), day)
+        if settings.hide_upset_on_boards:
+            data.hide_upset()
+        zones_html = Markup(_render_zones(data, digest, show_team=scope == "workshop"))
         zones_cache.put(digest, zones_html)
     if is_htmx() and request.args.get("since") is not None:
         request._renders_fragment = True

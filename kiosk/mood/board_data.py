@@ -22,10 +22,15 @@ class Zone:
     mood: str
     cards: list = field(default_factory=list)   # members who agreed to be shown
     hidden: int = 0                              # counted, never shown
+    count_only: bool = False                     # the chair hides every face here
 
     @property
     def count(self):
         return len(self.cards) + self.hidden
+
+    def to_count_only(self):
+        """No faces, no names: only how many."""
+        self.hidden, self.cards, self.count_only = self.count, [], True
 
 
 @dataclass
@@ -33,6 +38,14 @@ class Board:
     day: object
     zones: dict
     not_yet: Zone
+
+    def hide_upset(self):
+        """The chair's setting: the 有点烦 zone shows its count only. So does "not checked in
+        yet": with its faces shown, a colleague would find the upset by elimination
+        (the team minus the faces on the board)."""
+        self.zones["upset"].to_count_only()
+        self.not_yet.to_count_only()
+        return self
 
     @property
     def checked_in(self):

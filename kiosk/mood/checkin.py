@@ -21,6 +21,9 @@ TEMPLATE = "mood/checkin.html"
 # (MOOD_AUTO_HOME_SECONDS); longer while the worker may still ask for a talk.
 AUTO_HOME_SECONDS = 6
 UPSET_EXTRA_SECONDS = 9
+# One member's check-ins are at most one per this many seconds (MOOD_CHECKIN_MIN_SECONDS):
+# a repeat within it records nothing and shows the same confirmation.
+CHECKIN_MIN_SECONDS = 3
 
 
 def _identify_again():
@@ -78,7 +81,9 @@ def checkin():
     try:
         record, _changed = record_checkin(member.id, mood, tz=station_tz(),
                                           day_start_hour=settings.day_start_hour,
-                                          method=identified_method())
+                                          method=identified_method(),
+                                          min_interval=current_app.config.get(
+                                              "MOOD_CHECKIN_MIN_SECONDS", CHECKIN_MIN_SECONDS))
     except CheckinRefused:
         return _identify_again()
     run_daily_if_due(station_tz(), settings=settings)

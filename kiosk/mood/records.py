@@ -1,4 +1,6 @@
 """Writes of the weather board: check-in, talk request, follow-up, alert acknowledgement."""
+from datetime import timedelta
+
 from ..db import write_transaction
 from ..models import Member, utcnow
 from .days import shift_day
@@ -9,12 +11,15 @@ class CheckinRefused(Exception):
     """The member may not check in (deactivated or unknown)."""
 
 
-def record_checkin(member_id, mood, *, tz, day_start_hour, method="", now=None):
+def record_checkin(member_id, mood, *, tz, day_start_hour, method="", now=None,
+                   min_interval=0):
     """Record a check-in; return (checkin, changed).
 
     The same mood as today's current one changes nothing (a double tap, or the
     twentieth check-in of the day): no new row, no inflated count. Another mood
-    replaces today's mood; the history keeps every check-in.
+    replaces today's mood; the history keeps every check-in. Within
+    ``min_interval`` seconds of the member's last check-in nothing is recorded
+    either (a double tap on two buttons, a retry, a script): the last one stands.
     """
     if mood not in MOODS:
         raise ValueError(f"unknown mood {mood!r}")
@@ -26,6 +31,14 @@ def record_checkin(member_id, mood, *, tz, day_start_hour, method="", now=None):
         member = Member.get_or_none((Member.id == member_id) & Member.active)
         if member is None:
             raise CheckinRefused(member_id)
+        if min_interval:
+            recent = (MoodCheckin.select()
+                      .where((MoodCheckin.member == member)
+                             & (MoodCheckin.at > now - timedelta(seconds=min_interval))
+                             & (MoodCheckin.at <= now))
+                      .order_by(MoodCheckin.at.desc()).first())
+            if recent is not None:
+                return recent, False
         current = (MoodCurrent.select(MoodCurrent, MoodCheckin).join(MoodCheckin)
                    .where((MoodCurrent.member == member) & (MoodCurrent.shift_day == day))
                    .first())

@@ -23,6 +23,9 @@ class MoodSettings:
     # Sites that fear someone tapping a colleague's photo ask for proof (a badge
     # or the personal PIN) before a check-in; a claim alone is not enough.
     confirm_photo_checkin: bool = False
+    # The team, workshop and wall boards show only how many are a bit upset (and
+    # how many have not checked in), no faces or names; the care view is unchanged.
+    hide_upset_on_boards: bool = False
 
 
 # (minimum, maximum) accepted from the settings page.

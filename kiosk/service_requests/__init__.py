@@ -20,6 +20,8 @@ from .limits import Limits
 DEFAULTS = {
     "SERVICE_REQUESTS_PER_MEMBER_PER_DAY": 5,
     "SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE": 3,
+    # Wrong receipt codes one terminal may type in an hour, whoever types them.
+    "SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR": 60,
     # The receipt stays this long without a touch (announced on screen), then home.
     "SERVICE_RECEIPT_SECONDS": 300,
 }
@@ -35,7 +37,8 @@ def init_app(app):
     app.add_template_filter(lambda key: getattr(categories.get(key), "tone", "slate"), "sr_tone")
     app.add_template_filter(_local_time, "sr_local")
     app.extensions["service_request_limits"] = Limits(
-        app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"])
+        app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"],
+        app.config["SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR"])
 
     if app.config["KIOSK_ROLE"] == "station":
         from .. import pinyin
@@ -78,6 +81,13 @@ def _alerts():
     handler = current_app.config["KIOSK_ROLE"]
     overdue, urgent = queries.attention_counts(handler)
     alerts = []
+    crises = queries.unanswered_crises(handler)
+    if crises:
+        # First on the page: someone may be in danger (crisis.py).
+        alerts.append((ngettext(
+            "%(num)d request speaks of despair or asks for counselling: please read it now.",
+            "%(num)d requests speak of despair or ask for counselling: please read them now.",
+            crises), url_for("service_admin.inbox", crisis=1, status="open")))
     if urgent:
         alerts.append((ngettext("%(num)d urgent service request waits for an answer.",
                                 "%(num)d urgent service requests wait for an answer.", urgent),

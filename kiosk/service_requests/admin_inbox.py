@@ -56,13 +56,14 @@ def inbox():
         "status": request.args.get("status") if request.args.get("status") in STATUSES + ("open",) else "",
         "overdue": request.args.get("overdue") == "1",
         "urgent": request.args.get("urgent") == "1",
+        "crisis": request.args.get("crisis") == "1",
         "handled": request.args.get("handled") if request.args.get("handled") in categories.HANDLERS else "",
     }
     page = _int_arg("page")
     rows, total = queries.inbox(handler(), category=filters["category"] or None,
                                 status=filters["status"] or None, overdue=filters["overdue"],
                                 urgent=filters["urgent"], handled_by=filters["handled"] or None,
-                                page=page)
+                                page=page, crisis=filters["crisis"])
     pages = max(1, (total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE)
     return render("admin/service_requests/inbox.html", "results", rows=rows, total=total,
                   page=page, pages=pages, filters=filters,

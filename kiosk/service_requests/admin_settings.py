@@ -1,5 +1,6 @@
 """The chair's settings per category (who handles it, deadline, preset topics),
-the urgent words, and the statistics page with its CSV export."""
+the urgent words, the crisis words and help contacts, and the statistics page
+with its CSV export."""
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, flash, request, url_for
@@ -9,13 +10,26 @@ from ..admin.auth import audit, login_required
 from ..db import db, write_transaction
 from ..htmx import redirect_to, render
 from ..models import Setting
-from . import categories, stats
+from . import categories, crisis, stats
 from .blueprints import admin_bp as bp
 from .inputs import clean_line, clean_text
 from .models import CategorySetting, ServiceRequest
 
 MAX_DEADLINE_DAYS = 60
 MAX_URGENT_WORDS = 100
+MAX_CONTACT_CHARS = 60
+
+
+def _word_list(name):
+    words = [clean_line(w, 20) for w in clean_text(request.form.get(name, ""),
+                                                   4000).splitlines()]
+    return list(dict.fromkeys(w for w in words if w))
+
+
+def _crisis_values():
+    contacts = crisis.contacts()
+    return {"words": "\n".join(crisis.words()), "hotline": contacts.hotline,
+            "office_place": contacts.office_place, "office_phone": contacts.office_phone}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -25,6 +39,7 @@ def settings():
     configs = categories.configs()
     errors, values = {}, {}
     urgent_text = "\n".join(categories.urgent_words())
+    crisis_values = _crisis_values()
     if request.method == "POST":
         for config in configs:
             key = config.key
@@ -42,12 +57,23 @@ def settings():
                                                    max=MAX_DEADLINE_DAYS)
             if len(topics) > categories.MAX_TOPICS:
                 errors[f"{key}-topics"] = _("At most %(count)d topics.", count=categories.MAX_TOPICS)
-        words = [clean_line(w, 20) for w in clean_text(request.form.get("urgent_words", ""),
-                                                       4000).splitlines()]
-        words = list(dict.fromkeys(w for w in words if w))
+        words = _word_list("urgent_words")
         urgent_text = "\n".join(words)
         if len(words) > MAX_URGENT_WORDS:
             errors["urgent_words"] = _("At most %(count)d words.", count=MAX_URGENT_WORDS)
+        # A form without the crisis part (an older page) leaves it as it is.
+        crisis_words = (_word_list("crisis_words") if "crisis_words" in request.form
+                        else crisis.words())
+        crisis_values = {"words": "\n".join(crisis_words)}
+        for name in ("hotline", "office_place", "office_phone"):
+            field = f"crisis_{name}"
+            crisis_values[name] = (clean_line(request.form.get(field, ""), MAX_CONTACT_CHARS)
+                                   if field in request.form else _crisis_values()[name])
+        if not crisis_words:
+            errors["crisis_words"] = _("Keep at least one word: a worker in despair must be "
+                                       "answered.")
+        elif len(crisis_words) > crisis.MAX_WORDS:
+            errors["crisis_words"] = _("At most %(count)d words.", count=crisis.MAX_WORDS)
         if not errors:
             with write_transaction():
                 for key, value in values.items():
@@ -60,6 +86,8 @@ def settings():
                                           CategorySetting.topics: value["topics"]})
                      .execute())
                 Setting.set_value(categories.URGENT_WORDS_SETTING, urgent_text)
+                crisis.save(crisis_words, crisis_values["hotline"],
+                            crisis_values["office_place"], crisis_values["office_phone"])
             audit("service request settings")
             flash(_("Settings saved. New requests follow them from now on."))
             return redirect_to(url_for(".settings"))
@@ -69,7 +97,8 @@ def settings():
                                   "deadline_days": str(config.deadline_days),
                                   "topics": "\n".join(str(t) for t in config.topics)}
     response = render("admin/service_requests/settings.html", configs=configs, values=values,
-                      errors=errors, urgent_text=urgent_text, max_days=MAX_DEADLINE_DAYS)
+                      errors=errors, urgent_text=urgent_text, crisis_values=crisis_values,
+                      default_hotline=crisis.DEFAULT_HOTLINE, max_days=MAX_DEADLINE_DAYS)
     return (response, 422) if errors else response
 
 

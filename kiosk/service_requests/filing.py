@@ -12,12 +12,14 @@ from flask_babel import gettext as _
 
 from ..htmx import redirect_to, render
 from ..identify import proof_url, proven_member
-from . import categories, lifecycle, queries, receipt, visitor
+from . import categories, crisis, lifecycle, queries, receipt, visitor
 from .blueprints import kiosk_bp as bp
 from .inputs import DESCRIPTION_MAX, TOPIC_MAX, PhoneError, clean_line, clean_phone, clean_text
 from .models import ServiceRequest
 
 NAMED, ANONYMOUS = "named", "anonymous"
+# The answers to the warning that a phone number names an anonymous worker.
+KEEP_PHONE, DROP_PHONE = "anonymous_keep_phone", "anonymous_no_phone"
 
 
 def _limits():
@@ -60,7 +62,9 @@ def topic(category):
         chosen = None
         if choice == "other":
             chosen = _("Something else")
-        elif choice.isdigit() and int(choice) < len(topics):
+        elif choice in {str(n) for n in range(len(topics))}:
+            # Compared as text: "²".isdigit() is True but int("²") fails, and
+            # int() of 5,000 digits raises too.
             chosen = topics[int(choice)]
         if chosen is None:
             error = _("Please choose one of the topics.")
@@ -108,6 +112,7 @@ def contact():
         return redirect_to(url_for(".start"))
     error = None
     phone_typed = data.get("phone") or ""
+    phone_warning = False
     if request.method == "POST":
         phone_typed = request.form.get("phone", "")[:20]
         mode = request.form.get("mode")
@@ -117,10 +122,18 @@ def contact():
             phone = None
             error = _("This does not look like a phone number. Please check it, "
                       "or clear it to leave no number.")
+        confirmed = False
+        if mode in (KEEP_PHONE, DROP_PHONE):
+            confirmed, mode = mode == KEEP_PHONE, ANONYMOUS
+            if not confirmed:
+                phone, phone_typed = None, ""
         if error is None and mode not in (NAMED, ANONYMOUS):
             error = _("Please choose: with your name, or anonymously.")
-        if error is None:
-            data.update(phone=phone, mode=mode)
+        if error is None and mode == ANONYMOUS and phone and not confirmed:
+            # A phone number names the worker: kept only once they have read that.
+            phone_warning = True
+        elif error is None:
+            data.update(phone=phone, mode=mode, phone_confirmed=confirmed)
             data.pop("member_id", None)
             if mode == NAMED:
                 member = proven_member()
@@ -131,7 +144,7 @@ def contact():
             visitor.save_filing(data)
             return redirect_to(url_for(".review"))
     response = render("service_requests/contact.html", "step_form", data=data,
-                      phone_typed=phone_typed, error=error,
+                      phone_typed=phone_typed, error=error, phone_warning=phone_warning,
                       config=categories.config(data["category"]))
     return (response, 422) if error else response
 
@@ -143,6 +156,8 @@ def _ready_to_submit():
         return None, None, redirect_to(url_for(".start"))
     if data.get("mode") not in (NAMED, ANONYMOUS):
         return None, None, redirect_to(url_for(".contact"))
+    if data["mode"] == ANONYMOUS and not data.get("phone_confirmed"):
+        data["phone"] = None   # never kept unless the worker confirmed the warning
     member = None
     if data["mode"] == NAMED:
         # Filed under a name only by the person proven to bear it, right now.
@@ -171,6 +186,10 @@ def submit():
     data, member, go = _ready_to_submit()
     if go is not None:
         return go
+    # A double tap or a retry after a network blip: this draft is already filed.
+    already = queries.filed_with_token(data.get("token"))
+    if already is not None:
+        return _show_receipt(already)
     terminal, address = visitor.terminal_keys()
     error = None
     wait = _limits().filing_wait(terminal, address)
@@ -188,8 +207,12 @@ def submit():
     filed = lifecycle.file_request(
         data["category"], data["topic"], data.get("description", ""),
         phone=data.get("phone"), member=member,
-        origin=current_app.config["KIOSK_ROLE"])
+        origin=current_app.config["KIOSK_ROLE"], idempotency_key=data.get("token"))
     _limits().filed(terminal, address)
+    return _show_receipt(filed)
+
+
+def _show_receipt(filed):
     visitor.finish_filing(filed.receipt_code)
     return redirect_to(url_for(".receipt_page"))
 
@@ -228,5 +251,6 @@ def _render_receipt(filed, confirm):
     return render("service_requests/receipt.html", "receipt_actions", filed=filed,
                   code=receipt.grouped(filed.receipt_code),
                   qr=receipt.qr_data_uri(filed.receipt_code), confirm=confirm,
+                  help=crisis.contacts() if filed.crisis else None,
                   config=categories.config(filed.category),
                   idle_seconds=seconds, receipt_minutes=max(1, seconds // 60))

@@ -27,7 +27,8 @@ def track():
     if request.method == "POST":
         typed = request.form.get("code", "")[:64]
         terminal, address = visitor.terminal_keys()
-        wait = _limits().guess_wait(terminal, address)
+        guesser = visitor.guesser_key()
+        wait = _limits().guess_wait(guesser, terminal, address)
         code = receipt.normalise(typed)
         found = None
         if wait:
@@ -38,7 +39,7 @@ def track():
             found = (ServiceRequest.get_or_none(ServiceRequest.receipt_code == code)
                      if code else None)
             if found is None:
-                _limits().wrong_guess(terminal, address)
+                _limits().wrong_guess(guesser, terminal, address)
                 error = _("No request was found with this code. "
                           "Please check the code on your receipt and try again.")
                 status = 422

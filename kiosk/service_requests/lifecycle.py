@@ -6,13 +6,14 @@ move it from the same status. The request's cached columns are then rebuilt
 from all its events (``refresh``), the same way the sync does after adding
 events from central.
 """
+import uuid
 from datetime import timedelta
 
 from peewee import IntegrityError
 
 from ..db import write_transaction
 from ..models import utcnow
-from . import categories, receipt
+from . import categories, crisis, receipt
 from .models import (
     ASSIGNED,
     DECLINED,
@@ -47,6 +48,25 @@ NEXT_STATUS = {
 }
 
 
+# The worker's own steps, taken at the kiosk of the station that took the request,
+# whoever handles it: filing it, rating the answer, reopening it when not satisfied.
+WORKER_KINDS = (SUBMITTED, RATED, REOPEN)
+SIDES = ("station", "central")
+
+
+def writer_may_add(handled_by, writer, kind, actor=None):
+    """May ``writer`` ("station" or "central") add an event of ``kind`` to a request
+    handled by ``handled_by``? The handler writes every kind; the station's kiosk also
+    records the worker's own steps (``actor`` "worker"). The inbox (add_event), the
+    kiosk (rate) and central's sync ingest (service_requests.sync) all ask this function.
+    """
+    if writer not in SIDES:
+        return False
+    if writer == handled_by:
+        return True
+    return writer == "station" and actor == WORKER and kind in WORKER_KINDS
+
+
 class LifecycleError(Exception):
     """A change that the request's current state does not allow."""
 
@@ -71,23 +91,47 @@ class NotYours(LifecycleError):
     """The request is handled elsewhere (by central, or by the station)."""
 
 
-def file_request(category, topic, description="", phone=None, member=None, origin="station"):
-    """Save a new request and its first event; return it with its receipt code."""
+def coarse(moment):
+    """``moment`` to the hour: all an anonymous request keeps of when it was written."""
+    return moment.replace(minute=0, second=0, microsecond=0)
+
+
+def file_request(category, topic, description="", phone=None, member=None, origin="station",
+                 idempotency_key=None):
+    """Save a new request and its first event; return it with its receipt code.
+
+    With an ``idempotency_key`` (the draft's token), a second call with the same key
+    returns the request the first one filed: a double tap files once.
+    """
     config = categories.config(category)
-    urgent = categories.is_urgent(category, topic, description)
+    is_crisis = crisis.is_crisis(category, topic, description)
+    urgent = is_crisis or categories.is_urgent(category, topic, description)
     for _attempt in range(5):
         code = receipt.new_code()
         try:
             with write_transaction():
-                now = utcnow()
-                request = ServiceRequest.create(
-                    category=category, topic=topic, description=description, phone=phone,
-                    member=member, receipt_code=code, handled_by=config.handled_by,
-                    urgent=urgent, status=NEW, awaiting_since=now, created_at=now)
-                RequestEvent.create(request=request, kind=SUBMITTED, public=True,
-                                    actor=WORKER, origin=origin, at=now)
-            return request
+                if idempotency_key:
+                    filed = ServiceRequest.get_or_none(
+                        ServiceRequest.idempotency_key == idempotency_key)
+                    if filed is not None:
+                        return filed
+                now = utcnow() if member is not None else coarse(utcnow())
+                request_id = uuid.uuid4()
+                values = dict(id=request_id, category=category, topic=topic, description=description,
+                              phone=phone, member=member, receipt_code=code,
+                              handled_by=config.handled_by, urgent=urgent, crisis=is_crisis,
+                              status=NEW, awaiting_since=now, created_at=now, updated_at=now,
+                              idempotency_key=idempotency_key or None)
+                # insert(), not create(): save() would stamp updated_at with the exact time.
+                ServiceRequest.insert(**values).execute()
+                RequestEvent.insert(request=request_id, kind=SUBMITTED, public=True,
+                                    actor=WORKER, origin=origin, at=now, created_at=now,
+                                    updated_at=now).execute()
+            return ServiceRequest.get_by_id(request_id)
         except IntegrityError:
+            if idempotency_key and ServiceRequest.get_or_none(
+                    ServiceRequest.idempotency_key == idempotency_key) is not None:
+                continue   # filed by the other tap meanwhile: the next round returns it
             # Two codes the same in 10**13: draw again.
             continue
     raise RuntimeError("could not draw an unused receipt code")
@@ -97,7 +141,7 @@ def add_event(request_id, kind, actor, origin, text="", public=None):
     """The handler's action on a request: a status change, a reply, a note, an assignment."""
     with write_transaction():
         request = ServiceRequest.get_by_id(request_id)
-        if request.handled_by != origin:
+        if not writer_may_add(request.handled_by, origin, kind):
             raise NotYours(request.handled_by)
         if kind in STATUS_EVENTS:
             if kind not in NEXT_STATUS.get(request.status, ()):
@@ -136,13 +180,23 @@ def rate(request_id, satisfied, origin="station"):
         request = ServiceRequest.get_by_id(request_id)
         if not can_rate(request):
             raise AlreadyRated(request.status)
-        RequestEvent.create(request=request, kind=RATED, public=True, actor=WORKER,
-                            origin=origin, text=SATISFIED if satisfied else UNSATISFIED,
-                            at=_next_at(request))
+        if not writer_may_add(request.handled_by, origin, RATED, WORKER):
+            raise NotYours(request.handled_by)
+        _worker_event(request, RATED, origin, SATISFIED if satisfied else UNSATISFIED)
         if not satisfied:
-            RequestEvent.create(request=request, kind=REOPEN, public=True, actor=WORKER,
-                                origin=origin, at=_next_at(request))
+            _worker_event(request, REOPEN, origin)
         return refresh(request)
+
+
+def _worker_event(request, kind, origin, text=""):
+    """An event by the worker; on an anonymous request its times are kept to the hour."""
+    if not request.anonymous:
+        return RequestEvent.create(request=request, kind=kind, public=True, actor=WORKER,
+                                   origin=origin, text=text, at=_next_at(request))
+    at = _next_at(request, coarse(utcnow()))
+    stamp = coarse(utcnow())
+    RequestEvent.insert(request=request, kind=kind, public=True, actor=WORKER, origin=origin,
+                        text=text, at=at, created_at=stamp, updated_at=stamp).execute()
 
 
 def history(request, public_only=False):
@@ -175,17 +229,21 @@ def refresh(request):
     request.status, request.awaiting_since = status, awaiting
     request.first_response_at, request.resolved_at = first_response, resolved_at
     request.assignee, request.rating = assignee[:40], rating
-    request.save(only=[ServiceRequest.status, ServiceRequest.awaiting_since,
-                       ServiceRequest.first_response_at, ServiceRequest.resolved_at,
-                       ServiceRequest.assignee, ServiceRequest.rating,
-                       ServiceRequest.updated_at])
+    # The derived columns do not sync; an anonymous request's updated_at stays coarse
+    # (see coarse()), whoever acted.
+    request.updated_at = utcnow() if not request.anonymous else coarse(utcnow())
+    (ServiceRequest.update(status=status, awaiting_since=awaiting,
+                           first_response_at=first_response, resolved_at=resolved_at,
+                           assignee=request.assignee, rating=rating,
+                           updated_at=request.updated_at)
+     .where(ServiceRequest.id == request.id).execute())
     return request
 
 
-def _next_at(request):
+def _next_at(request, now=None):
     """Now, but strictly after the request's last event, so the history has one order
     even when two events are written in the same microsecond (a rating and its reopen)."""
-    now = utcnow()
+    now = now or utcnow()
     last = (RequestEvent.select(RequestEvent.at).where(RequestEvent.request == request)
             .order_by(RequestEvent.at.desc()).first())
     if last is not None and last.at >= now:

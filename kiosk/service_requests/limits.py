@@ -2,11 +2,15 @@
 
 - Per member per day: counted in the database (``queries.filed_today_by``),
   so it holds across restarts and terminals.
-- Per terminal per minute, and wrong receipt codes per terminal: counted here,
-  in the process. A terminal is its address plus a cookie the kiosk sets; the
-  address alone is counted too, with a larger allowance, so that dropping the
-  cookie does not give a fresh start. A restart forgets the counts — acceptable
-  for a kiosk, whose worst case is a person filing a few more requests.
+- Per terminal per minute: counted here, in the process. A terminal is its
+  address plus a cookie the kiosk sets; the address alone is counted too, with a
+  larger allowance, so that dropping the cookie does not give a fresh start. A
+  restart forgets the counts — acceptable for a kiosk, whose worst case is a
+  person filing a few more requests.
+- Wrong receipt codes: the back-off follows the kiosk session, so /reset (the
+  Home button, the idle timeout) gives the next worker a fresh start instead of
+  someone else's wait; a generous hourly cap per terminal (and per address)
+  bounds a guesser who resets between tries.
 """
 import threading
 import time
@@ -78,14 +82,20 @@ class GuessBackoff:
                     del self._state[stale]
 
 
+    def forget(self, key):
+        with self._lock:
+            self._state.pop(key, None)
+
+
 class Limits:
     """The station's limiters, one set per app (``app.extensions``)."""
 
-    def __init__(self, per_terminal_minute, address_factor=4):
+    def __init__(self, per_terminal_minute, wrong_codes_per_hour=60, address_factor=4):
         self.terminal_filing = SlidingWindow(per_terminal_minute, 60)
         self.address_filing = SlidingWindow(per_terminal_minute * address_factor, 60)
-        self.terminal_guesses = GuessBackoff()
-        self.address_guesses = GuessBackoff(free=3 * address_factor)
+        self.session_guesses = GuessBackoff()
+        self.terminal_guesses = SlidingWindow(wrong_codes_per_hour, 3600)
+        self.address_guesses = SlidingWindow(wrong_codes_per_hour * address_factor, 3600)
 
     def filing_wait(self, terminal, address):
         return max(self.terminal_filing.wait(terminal), self.address_filing.wait(address))
@@ -94,9 +104,11 @@ class Limits:
         self.terminal_filing.record(terminal)
         self.address_filing.record(address)
 
-    def guess_wait(self, terminal, address):
-        return max(self.terminal_guesses.wait(terminal), self.address_guesses.wait(address))
+    def guess_wait(self, kiosk_session, terminal, address):
+        return max(self.session_guesses.wait(kiosk_session), self.terminal_guesses.wait(terminal),
+                   self.address_guesses.wait(address))
 
-    def wrong_guess(self, terminal, address):
-        self.terminal_guesses.failure(terminal)
-        self.address_guesses.failure(address)
+    def wrong_guess(self, kiosk_session, terminal, address):
+        self.session_guesses.failure(kiosk_session)
+        self.terminal_guesses.record(terminal)
+        self.address_guesses.record(address)

@@ -38,6 +38,12 @@ class ServiceRequest(SyncedModel):
     receipt_code = CharField(max_length=16, unique=True)
     handled_by = CharField(max_length=8)   # "station" or "central"
     urgent = BooleanField(default=False, index=True)
+    # Words of despair in the text, or a 心理有困惑 request: the receipt shows the help
+    # panel and the chair is alerted at once (crisis.py).
+    crisis = BooleanField(default=False, index=True)
+    # The draft's token: a double tap or a retried submit finds the request it filed.
+    # Stays at the station (never synced).
+    idempotency_key = CharField(max_length=40, null=True, unique=True)
     # Set by the sync once central has acknowledged the request.
     sent_to_central_at = DateTimeField(null=True)
 
@@ -52,6 +58,8 @@ class ServiceRequest(SyncedModel):
 
     class Meta:
         indexes = ((("created_at",), False),)
+        # On SQLite the table is WITHOUT ROWID (migration 0008), so rows lie in the
+        # order of their random ids; not declared here, as PostgreSQL has no such clause.
 
     @property
     def anonymous(self):

@@ -35,8 +35,9 @@ def overdue_ids(rows, handler):
 
 
 def inbox(handler, category=None, status=None, overdue=False, urgent=False, handled_by=None,
-          page=1):
-    """One page of requests, urgent open ones first, then the newest; and the total."""
+          page=1, crisis=False):
+    """One page of requests: open crises first, then urgent open ones, then the newest;
+    and the total."""
     query = (ServiceRequest.select(ServiceRequest, Member, Team, Workshop)
              .join(Member, on=(ServiceRequest.member == Member.id), join_type=JOIN.LEFT_OUTER)
              .join(Team, join_type=JOIN.LEFT_OUTER).join(Workshop, join_type=JOIN.LEFT_OUTER)
@@ -51,12 +52,17 @@ def inbox(handler, category=None, status=None, overdue=False, urgent=False, hand
         query = query.where(overdue_condition(handler))
     if urgent:
         query = query.where(ServiceRequest.urgent)
+    if crisis:
+        query = query.where(ServiceRequest.crisis)
     if handled_by in categories.HANDLERS:
         query = query.where(ServiceRequest.handled_by == handled_by)
     total = query.count()
     urgent_open = Case(None, [((ServiceRequest.urgent
                                 & ServiceRequest.status.not_in(CLOSED_STATUSES)), 1)], 0)
-    rows = (query.order_by(urgent_open.desc(), ServiceRequest.created_at.desc())
+    crisis_open = Case(None, [((ServiceRequest.crisis
+                                & ServiceRequest.status.not_in(CLOSED_STATUSES)), 1)], 0)
+    rows = (query.order_by(crisis_open.desc(), urgent_open.desc(),
+                           ServiceRequest.created_at.desc(), ServiceRequest.id)
             .paginate(max(page, 1), PAGE_SIZE))
     return list(rows), total
 
@@ -71,12 +77,27 @@ def attention_counts(handler):
     return overdue, urgent
 
 
+def unanswered_crises(handler):
+    """Requests with words of despair (or for counselling) the union has not yet answered."""
+    return (ServiceRequest.select()
+            .where((ServiceRequest.handled_by == handler) & ServiceRequest.crisis
+                   & ServiceRequest.awaiting_since.is_null(False))
+            .count())
+
+
 def waiting_for_central():
     """Requests for the federation that the sync has not yet delivered."""
     return (ServiceRequest.select()
             .where((ServiceRequest.handled_by == categories.CENTRAL)
                    & ServiceRequest.sent_to_central_at.is_null())
             .count())
+
+
+def filed_with_token(token):
+    """The request a draft with this token already filed, or None."""
+    if not token:
+        return None
+    return ServiceRequest.get_or_none(ServiceRequest.idempotency_key == token)
 
 
 def requests_of(member):

@@ -33,6 +33,9 @@ def filing():
 
 
 def save_filing(values):
+    """Keep the draft; a new draft gets its token, which makes its submit idempotent."""
+    if not values.get("token"):
+        values["token"] = secrets.token_urlsafe(16)
     data = _draft()
     data["filing"] = values
     _save(data)
@@ -65,6 +68,16 @@ def grant(request_id):
 
 def may_see(request_id):
     return str(request_id) in _draft().get("access", [])
+
+
+def guesser_key():
+    """This kiosk session, for the wrong-code back-off: /reset drops it with the draft."""
+    data = _draft()
+    key = data.get("guesser")
+    if not (isinstance(key, str) and key.isalnum()):
+        key = data["guesser"] = secrets.token_hex(8)
+        _save(data)
+    return key
 
 
 def terminal_keys():

@@ -54,6 +54,9 @@ def error_text(code, message):
         "server_error": _("Central had an error. Nothing was lost; the next sync will send it again."),
         "not_configured": _("This station is not connected to central yet."),
         "locked": _("A sync is running already."),
+        "central_unproven": _("The server did not prove it is central (it does not know this "
+                              "station's secret). Nothing was sent to it. Check the address."),
+        "insecure_url": _("Central's address must start with https://."),
         "interrupted": _("The run was cut off (a power cut or a restart) before it finished. "
                          "Nothing was lost; the next sync sends the rest."),
         "disk_full": _("The station's disk is full: nothing was sent or received. "
@@ -62,10 +65,11 @@ def error_text(code, message):
     return texts.get(code, message or code)
 
 
-KIND_NAMES = {
-    "workshop": _l("workshops"), "team": _l("teams"), "service_request": _l("requests"),
-    "request_event": _l("request history"), "mood_group": _l("mood counts"),
-}
+def kind_names():
+    """What the pages call each kind's records: the label its feature declared."""
+    return {name: kind.label or name for name, kind in kinds.all_kinds().items()}
+
+
 TRIGGER_NAMES = {"admin": _l("Sync now"), "nightly": _l("nightly"), "manual": _l("command line")}
 
 
@@ -74,7 +78,7 @@ def progress_line(event, values):
     if event == "connected":
         return _("Connected to central as %(name)s.", name=values["name"])
     if event == "pushed":
-        return _("Sent %(kind)s: %(n)d", kind=KIND_NAMES.get(values["kind"], values["kind"]),
+        return _("Sent %(kind)s: %(n)d", kind=kind_names().get(values["kind"], values["kind"]),
                  n=values["sent"])
     if event == "pulled":
         return _("Received %(n)d change(s) from central", n=values["count"])
@@ -122,6 +126,8 @@ def _page_context(form=None, error=None):
         "runs": list(runner.recent_runs(30)),
         "backlog": outbox.count_pending(kinds.station_kinds()),
         "conflicts": list(outbox.conflicts().limit(20)),
+        "kind_names": kind_names(),
+        "insecure": bool(config) and config[0].startswith("http://") and runner.insecure_http(),
         "state": _progress(current_app),
         "error_text": error_text,
         "progress_line": progress_line,

@@ -24,7 +24,14 @@ from .models import (
     StationNonce,
     SyncRun,
 )
-from .protocol import BAD_REQUEST, STATION_DISABLED, UNKNOWN_KIND, SyncError, canonical_json
+from .protocol import (
+    BAD_REQUEST,
+    DEFAULT_CLOCK_WINDOW,
+    STATION_DISABLED,
+    UNKNOWN_KIND,
+    SyncError,
+    canonical_json,
+)
 
 PUBLISH_LOCK = 724_001  # the advisory lock that serialises publishing on PostgreSQL
 
@@ -53,11 +60,19 @@ def remember_nonce(station_id, nonce, window_seconds):
     return True
 
 
+def station_secret(station_id):
+    """The secret central signs its answers to a station with (None: not a station)."""
+    station = Station.get_or_none(Station.id == station_id)
+    return station.secret if station is not None else None
+
+
 def _validated(kind, raw):
     try:
         record_id = str(uuid.UUID(str(raw["id"])))
         data = raw["data"]
-        version = str(raw["version"])[:64]
+        version = raw["version"]
+        if not isinstance(version, str) or len(version) > 64:
+            raise ValueError("version is not a time")
         if not isinstance(data, dict) or str(data.get("id")) != record_id:
             raise ValueError("data.id differs from id")
     except (KeyError, TypeError, ValueError) as exc:
@@ -65,32 +80,38 @@ def _validated(kind, raw):
     return record_id, version, data
 
 
-def accept_batch(station_id, kind_name, records):
-    """Store one pushed batch; return (acked ids, [{id, reason}])."""
+def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
+    """Store one pushed batch; return (acked ids, [{id, reason}]).
+
+    A record is refused on its own, with its reason, when it does not fit its kind's
+    schema, when another station owns it or its parent, or when its feature's rule
+    says this station may not write it. A refused record is never applied: it is set
+    aside in ``central_conflict`` for review and the rest of the batch goes on.
+    """
     kind = registry.get(kind_name)
     if kind is None or kind.owner != registry.STATION:
         raise SyncError(UNKNOWN_KIND, f"central does not take records of kind {kind_name!r}")
-    incoming, invalid = {}, []
+    now = utcnow()
+    incoming, refused = {}, []
     for raw in records:
         record_id, version, data = _validated(kind, raw)
-        problem = kind.problem(data)
+        data, problem = kind.check(data, version, now, window)
         if problem:
-            invalid.append((record_id, data, f"invalid record: {problem}"[:200]))
+            refused.append((record_id, data, f"invalid record: {problem}"))
         else:
-            incoming[record_id] = (version, kind.digest(data), data)
-    now = utcnow()
+            incoming[record_id] = (version, data)
     acked, conflicts = [], []
     with write_transaction():
+        for rid, reason in _ownership_refusals(kind, station_id, incoming).items():
+            refused.append((rid, incoming.pop(rid)[1], reason))
         # A record the station should never have sent is set aside, like a conflict:
         # refusing the whole batch would block the station's every later night.
-        for rid, data, reason in invalid:
-            conflicts.append({"id": rid, "reason": reason})
-            (CentralConflict.insert(kind=kind.name, record_id=rid, station=station_id,
-                                    digest=kind.digest(data), data=canonical_json(data),
-                                    reason=reason)
-             .on_conflict_ignore().execute())
+        for rid, data, reason in refused:
+            _set_aside(kind, rid, station_id, data, reason, conflicts)
         if not incoming:
             return acked, conflicts
+        incoming = {rid: (version, kind.digest(data), data)
+                    for rid, (version, data) in incoming.items()}
         rows = [{"id": rid, "kind": kind.name, "station": station_id,
                  "parent_id": kind.parent_id(data), "version": version, "digest": digest,
                  "data": canonical_json(data), "received_at": now, "updated_at": now}
@@ -117,10 +138,7 @@ def accept_batch(station_id, kind_name, records):
             else:
                 reason = "same id, different content"
             if reason:
-                conflicts.append({"id": rid, "reason": reason})
-                (CentralConflict.insert(kind=kind.name, record_id=rid, station=station_id,
-                                        digest=digest, data=canonical_json(data), reason=reason)
-                 .on_conflict_ignore().execute())
+                _set_aside(kind, rid, station_id, data, reason, conflicts)
             else:
                 acked.append(rid)
         if kind.parent_kind:
@@ -130,6 +148,48 @@ def accept_batch(station_id, kind_name, records):
             _materialize(registry.get(child_kind), child_ids)
         (Station.update(last_seen_at=now).where(Station.id == station_id).execute())
     return acked, conflicts
+
+
+def _set_aside(kind, rid, station_id, data, reason, conflicts):
+    reason = reason[:200]
+    conflicts.append({"id": rid, "reason": reason})
+    (CentralConflict.insert(kind=kind.name, record_id=rid, station=station_id,
+                            digest=kind.digest(data), data=canonical_json(data), reason=reason)
+     .on_conflict_ignore().execute())
+
+
+def _ownership_refusals(kind, station_id, incoming):
+    """{id: reason} for the records this station may not write.
+
+    The owner of a record is the station that first sent it; the owner of an event's
+    parent must be the same station; then the feature's own rule (``kind.refusal``),
+    given the stored copy and the parent, says what this station may write.
+    """
+    if not incoming:
+        return {}
+    before = {str(r.id): r for r in CentralRecord.select().where(
+        CentralRecord.id.in_(list(incoming)))}
+    parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
+    parents = {str(r.id): r for r in CentralRecord.select().where(
+        CentralRecord.id.in_(list(parent_ids)))} if parent_ids else {}
+    refusals = {}
+    for rid, (_version, data) in incoming.items():
+        have = before.get(rid)
+        if have is not None and (have.kind != kind.name
+                                 or str(have.station_id) != str(station_id)):
+            refusals[rid] = "another station or kind holds this id"
+            continue
+        parent = parents.get(kind.parent_id(data) or "")
+        if parent is not None and (parent.kind != kind.parent_kind
+                                   or str(parent.station_id) != str(station_id)):
+            refusals[rid] = f"its {kind.parent_kind} belongs to another station"
+            continue
+        if kind.refusal:
+            reason = kind.refusal(data, json.loads(have.data) if have else None,
+                                  json.loads(parent.data) if parent else None)
+            if reason:
+                refusals[rid] = str(reason)
+    return refusals
 
 
 def _mark_orphans(incoming_ids):
@@ -145,14 +205,32 @@ def _mark_orphans(incoming_ids):
 
 
 def _adopt_children(parent_ids):
-    """Clear the flag of events whose parent just came; return {kind: [ids]} adopted."""
+    """Clear the flag of events whose parent just came; return {kind: [ids]} adopted.
+
+    The parent's owner and the child's rule are checked now, as they would have been
+    had the parent come first: a child another station sent, or one its rule forbids,
+    stays an orphan (never applied) and is set aside for review.
+    """
     adopted = {}
-    for row in (CentralRecord.select(CentralRecord.id, CentralRecord.kind)
+    parents = {str(r.id): r for r in CentralRecord.select().where(
+        CentralRecord.id.in_(parent_ids))}
+    for row in (CentralRecord.select()
                 .where(CentralRecord.orphan & CentralRecord.parent_id.in_(parent_ids))):
+        kind, parent = registry.get(row.kind), parents.get(str(row.parent_id))
+        data = json.loads(row.data)
+        reason = None
+        if kind is None or parent is None:
+            continue
+        if parent.kind != kind.parent_kind or parent.station_id != row.station_id:
+            reason = f"its {kind.parent_kind} belongs to another station"
+        elif kind.refusal:
+            reason = kind.refusal(data, None, json.loads(parent.data))
+        if reason:
+            _set_aside(kind, str(row.id), row.station_id, data, str(reason), [])
+            continue
         adopted.setdefault(row.kind, []).append(str(row.id))
-    if adopted:
-        (CentralRecord.update(orphan=False)
-         .where(CentralRecord.orphan & CentralRecord.parent_id.in_(parent_ids)).execute())
+    for ids in adopted.values():
+        CentralRecord.update(orphan=False).where(CentralRecord.id.in_(ids)).execute()
     return adopted
 
 
@@ -228,6 +306,24 @@ def changes_after(station_id, after, limit):
     changes = [{"seq": r.seq, "kind": r.kind, "id": str(r.record_id), "op": r.op,
                 "data": json.loads(r.data)} for r in rows]
     return changes, (rows[-1].seq if rows else after), more
+
+
+RUN_NUMBERS = ("pushed", "pulled", "conflicts", "bytes_up", "bytes_down", "backlog")
+RUN_MAX = 2**31 - 1
+
+
+def run_report_problem(report):
+    """Why a station's run report cannot be recorded, or None."""
+    for key in RUN_NUMBERS:
+        value = report.get(key, 0)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= RUN_MAX:
+            return f"{key} is not a whole number 0…{RUN_MAX}"
+    for key in ("trigger", "error_code", "error", "started_at"):
+        if report.get(key) is not None and not isinstance(report[key], str):
+            return f"{key} is not text"
+    return None
 
 
 def record_run(station_id, report):

@@ -74,11 +74,16 @@ def sync_command(ctx, retries, backoff, jitter, trigger, quiet):
 @click.option("--station-id", required=True, help="The id central gave this station.")
 @click.option("--secret", prompt=True, hide_input=True, help="The secret central showed once.")
 @click.option("--no-check", is_flag=True, help="Save without asking central (offline setup).")
-def sync_configure(url, station_id, secret, no_check):
-    """Connect this station to central (checks the id and secret with central)."""
+@click.option("--insecure-http", is_flag=True,
+              help="Allow a plain http:// address that is not this machine (shown in red).")
+@click.option("--ca-file", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="The CA certificate(s) that signed central's certificate (an enterprise CA).")
+def sync_configure(url, station_id, secret, no_check, insecure_http, ca_file):
+    """Connect this station to central (central must prove it knows the secret)."""
     with db.connection_context():
         try:
-            answer = runner.configure(url, station_id, secret, __version__, verify=not no_check)
+            answer = runner.configure(url, station_id, secret, __version__, verify=not no_check,
+                                      insecure_http=insecure_http, ca_file=ca_file)
         except SyncError as exc:
             click.echo(f"Not saved ({exc.code}): {exc.message}", err=True)
             sys.exit(1)

@@ -1,20 +1,48 @@
 """Station: a signed HTTP client for central's /api/v1/ (stdlib only).
 
 A response counts only if it is central's JSON in this protocol version:
-a captive portal's or a proxy's page with status 200 is ``not_an_ack``.
+a captive portal's or a proxy's page with status 200 is ``not_an_ack``. And it
+counts only if central proves itself: every answer central gives a signed
+request carries ``X-Kiosk-Proof``, an HMAC under this station's secret of the
+status, the body and the request's fresh nonce. A server that does not know
+the secret (a fake central) gets ``central_unproven`` at the first answer, the
+hello, before the station sends any record.
 """
 import http.client
+import ipaddress
+import ssl
 from urllib.parse import urlencode, urlsplit
 
 from . import protocol
 from .protocol import SyncError
 
 
+def is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url, insecure_http=False):
+    """Central's URL must be https://, except on this machine or when plain http is asked for."""
+    parts = urlsplit(url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(protocol.NOT_CONFIGURED, f"central's URL is not an http(s) URL: {url!r}")
+    if parts.scheme == "http" and not insecure_http and not is_loopback(parts.hostname):
+        raise SyncError(protocol.INSECURE_URL,
+                        "central's address must start with https:// (plain http only on "
+                        "this machine, or with --insecure-http)")
+    return parts
+
+
 class CentralClient:
-    def __init__(self, url, station_id, secret, timeout=30, clock_offset=0):
-        parts = urlsplit(url.rstrip("/"))
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise SyncError(protocol.NOT_CONFIGURED, f"central's URL is not an http(s) URL: {url!r}")
+    def __init__(self, url, station_id, secret, timeout=30, clock_offset=0, insecure_http=False,
+                 ca_file=None):
+        parts = check_url(url, insecure_http)
+        self.ca_file = ca_file or None
         self.scheme, self.host, self.port = parts.scheme, parts.hostname, parts.port
         self.base_path = parts.path
         self.station_id = str(station_id)
@@ -27,9 +55,17 @@ class CentralClient:
 
     def _connection(self):
         if self._conn is None:
-            cls = (http.client.HTTPSConnection if self.scheme == "https"
-                   else http.client.HTTPConnection)
-            self._conn = cls(self.host, self.port, timeout=self.timeout)
+            if self.scheme == "https":
+                try:
+                    context = ssl.create_default_context(cafile=self.ca_file)
+                except (OSError, ssl.SSLError) as exc:
+                    raise SyncError(protocol.NOT_CONFIGURED,
+                                    f"the CA file {self.ca_file!r} cannot be read: {exc}") from None
+                self._conn = http.client.HTTPSConnection(self.host, self.port,
+                                                         timeout=self.timeout, context=context)
+            else:
+                self._conn = http.client.HTTPConnection(self.host, self.port,
+                                                        timeout=self.timeout)
         return self._conn
 
     def close(self):
@@ -62,7 +98,15 @@ class CentralClient:
         self.bytes_down += len(raw)
         if response.getheader("Connection", "").lower() == "close":
             self.close()
-        return self._parse(response, raw)
+        data = self._parse(response, raw)
+        # Only an answer signed with this station's secret for this very request counts.
+        if not protocol.check_response(self.secret, response.status, headers[protocol.H_NONCE],
+                                       raw, response.getheader(protocol.H_PROOF)):
+            raise SyncError(protocol.CENTRAL_UNPROVEN,
+                            "the server did not prove it is central (it does not "
+                            "know this station's secret): nothing was sent to it",
+                            status=response.status)
+        return data
 
     @staticmethod
     def _parse(response, raw):

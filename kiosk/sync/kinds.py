@@ -11,12 +11,31 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from .protocol import content_digest
+from .protocol import DEFAULT_CLOCK_WINDOW, content_digest
 
 STATION, CENTRAL = "station", "central"
 BASE_FIELDS = ("id", "station_id", "created_at", "updated_at")
+# Whole numbers a station sends (counts, orders) lie in this range unless a kind says otherwise.
+INT_RANGE = (0, 10**6)
+# Text without a length in the model (a description) is still bounded on the wire.
+TEXT_MAX = 20_000
+EARLIEST = datetime(2000, 1, 1)
+
+
+@dataclass(frozen=True)
+class WireField:
+    """One field of a kind's schema, as central checks it."""
+
+    key: str
+    type: str                 # uuid, datetime, date, int, bool, text, blob
+    required: bool = True
+    null: bool = False
+    default: object = None
+    max_length: int | None = None
+    choices: Callable | tuple | None = None
+    range: tuple | None = None
 
 
 @dataclass
@@ -38,7 +57,17 @@ class SyncKind:
     on_acked: Callable | None = None      # station: (ids) in the ack's transaction
     materialize: Callable | None = None   # central: ([data]) into the feature's own tables
     blob_fields: tuple = ()                  # bytes, sent as base64
+    # The ack's time is kept to the hour: a sync soon after an anonymous request
+    # must not date it to the minute (service_requests/lifecycle.coarse).
+    coarse_ack_time: bool = False
     base_fields: tuple = field(default=BASE_FIELDS)
+    label: object = ""                      # what the admin pages call these records
+    choices: dict = field(default_factory=dict)   # field -> allowed values (or a callable)
+    ranges: dict = field(default_factory=dict)    # field -> (lowest, highest) whole number
+    extra_schema: tuple = ()                # WireFields of what ``extra`` adds
+    # Central: (data, stored data or None, parent data or None) -> why this station may
+    # not write it, or None. Ownership of the record and its parent is checked before.
+    refusal: Callable | None = None
 
     def select(self):
         return self.rows() if self.rows else self.model.select()
@@ -70,52 +99,117 @@ class SyncKind:
     def digest(self, data):
         return content_digest(data)
 
-    def problem(self, data):
-        """Why ``data`` is not a well-formed record of this kind, or None.
+    def schema(self):
+        """The wire schema: the model's own fields (type, length, null, default) plus extras."""
+        if "_schema" not in self.__dict__:
+            fields = [self._wire_field(name) for name in self.base_fields + tuple(self.fields)]
+            self.__dict__["_schema"] = tuple(fields) + tuple(self.extra_schema)
+        return self.__dict__["_schema"]
 
-        Checked against the model's own fields (presence, type, length, null),
-        so central never stores or copies into a feature's table what the
-        feature could not have written itself.
+    def _wire_field(self, name):
+        model_field = self.model._meta.fields[name]
+        target = getattr(model_field, "rel_field", None) or model_field
+        key = f"{name}_id" if hasattr(model_field, "rel_model") else name
+        kind = type(target).__name__
+        wire_type = ("blob" if name in self.blob_fields else
+                     {"UUIDField": "uuid", "BinaryUUIDField": "uuid", "DateTimeField": "datetime",
+                      "DateField": "date", "IntegerField": "int", "BigIntegerField": "int",
+                      "AutoField": "int", "BigAutoField": "int", "BooleanField": "bool"}
+                     .get(kind, "text"))
+        default = model_field.default
+        # A field with a plain default (or that may be empty) may be left out by an older
+        # station: central fills the default. Base fields and ids are always required.
+        optional = (name not in BASE_FIELDS and not model_field.primary_key
+                    and (model_field.null or (default is not None and not callable(default))))
+        max_length = getattr(target, "max_length", None) if wire_type == "text" else None
+        return WireField(key, wire_type, required=not optional,
+                         null=model_field.null and not model_field.primary_key,
+                         default=default if not callable(default) else None,
+                         max_length=max_length or (TEXT_MAX if wire_type == "text" else None),
+                         choices=self.choices.get(name),
+                         range=self.ranges.get(name, INT_RANGE) if wire_type == "int" else None)
+
+    def check(self, data, version, now, window=DEFAULT_CLOCK_WINDOW):
+        """(``data`` with defaults filled, why it is not a well-formed record or None).
+
+        Unknown keys (a newer station's fields) are kept as they are; missing optional
+        fields take their defaults (docs/sync-protocol.md, "Adding a synced field").
         """
-        for name in self.base_fields + tuple(self.fields):
-            model_field = self.model._meta.fields[name]
-            key = f"{name}_id" if hasattr(model_field, "rel_model") else name
-            if key not in data:
-                return f"{key} is missing"
-            value = data[key]
+        latest = now + timedelta(seconds=window)
+        why = _time_problem(version, latest)
+        if why:
+            return data, f"version: {why}"
+        data = dict(data)
+        for spec in self.schema():
+            if spec.key not in data:
+                if spec.required:
+                    return data, f"{spec.key} is missing"
+                data[spec.key] = spec.default
+            value = data[spec.key]
             if value is None:
-                if not model_field.null and not model_field.primary_key:
-                    return f"{key} may not be empty"
+                if not spec.null:
+                    return data, f"{spec.key} may not be empty"
                 continue
-            why = _type_problem(model_field, value, name in self.blob_fields)
+            why = _value_problem(spec, value, latest)
             if why:
-                return f"{key}: {why}"
+                return data, f"{spec.key}: {why}"
+        return data, None
+
+    def problem(self, data):
+        """Why ``data`` is not a well-formed record of this kind, or None (no time bound)."""
+        return self.check(data, None, datetime.max - timedelta(days=1))[1]
+
+
+def _time_problem(value, latest):
+    if value is None:
         return None
-
-
-def _type_problem(model_field, value, is_blob):
-    target = getattr(model_field, "rel_field", None) or model_field
-    kind = type(target).__name__
     try:
-        if kind in ("UUIDField", "BinaryUUIDField"):
-            uuid.UUID(str(value))
-        elif kind == "DateTimeField":
-            datetime.fromisoformat(value)
-        elif kind == "DateField":
-            date.fromisoformat(value)
-        elif kind in ("IntegerField", "BigIntegerField", "AutoField", "BigAutoField"):
+        moment = datetime.fromisoformat(value).replace(tzinfo=None)
+    except (TypeError, ValueError):
+        return "not a time"
+    if moment > latest:
+        return "later than central's clock allows"
+    if moment < EARLIEST:
+        return "before 2000"
+    return None
+
+
+def _value_problem(spec, value, latest):
+    try:
+        if spec.type == "uuid":
+            if not isinstance(value, str):
+                return "not an id"
+            uuid.UUID(value)
+        elif spec.type == "datetime":
+            if not isinstance(value, str):
+                return "not a time"
+            return _time_problem(value, latest)
+        elif spec.type == "date":
+            if not isinstance(value, str):
+                return "not a date"
+            day = date.fromisoformat(value)
+            if day > latest.date() + timedelta(days=1) or day < EARLIEST.date():
+                return "out of range"
+        elif spec.type == "int":
             if isinstance(value, bool) or not isinstance(value, int):
                 return "not a whole number"
-        elif kind == "BooleanField":
+            low, high = spec.range
+            if not low <= value <= high:
+                return f"out of range {low}…{high}"
+        elif spec.type == "bool":
             if not isinstance(value, bool):
                 return "not true or false"
-        elif is_blob:
+        elif spec.type == "blob":
             base64.b64decode(value, validate=True)
-        elif kind in ("CharField", "TextField"):
+        else:
             if not isinstance(value, str):
                 return "not text"
-            if getattr(target, "max_length", None) and len(value) > target.max_length:
-                return f"longer than {target.max_length}"
+            if spec.max_length and len(value) > spec.max_length:
+                return f"longer than {spec.max_length}"
+        if spec.choices is not None:
+            allowed = spec.choices() if callable(spec.choices) else spec.choices
+            if value not in allowed:
+                return "not one of the allowed values"
     except (TypeError, ValueError, AttributeError):
         return "not a valid value"
     return None
@@ -174,10 +268,21 @@ def _attach_features():
     with _attach_lock:
         if _attached:
             return
-        from . import builtin_kinds, feature_kinds
-        builtin_kinds.register_all(register, SyncKind)
-        feature_kinds.register_all(register, SyncKind)
+        import importlib
+        for module in FEATURE_SYNC:
+            try:
+                feature = importlib.import_module(module)
+            except ImportError as exc:
+                if not module.startswith(exc.name or "\0"):
+                    raise
+                continue  # a feature that is not installed: its rows do not sync until it is
+            feature.register_all(register, SyncKind)
         _attached = True
+
+
+# Each feature declares its kinds in its own package (label, schema, who may write).
+FEATURE_SYNC = ("kiosk.sync.builtin_kinds", "kiosk.service_requests.sync", "kiosk.mood.sync",
+                "kiosk.benefits.sync")
 
 
 class ParentMissing(Exception):

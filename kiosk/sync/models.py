@@ -34,8 +34,10 @@ class SyncState(BaseModel):
     # For kinds versioned by updated_at; kinds with derived fields compare digests.
     sent_updated_at = DateTimeField(null=True)
     sent_digest = CharField(max_length=64)
-    # Central refused this version (same id, other content): not resent until it changes.
+    # Central refused this version (with ``reason``): kept on the 同步 page, not counted as
+    # sent, and not resent until it changes here.
     conflict = BooleanField(default=False)
+    reason = CharField(max_length=200, default="")
     sent_at = DateTimeField(default=utcnow)
 
 

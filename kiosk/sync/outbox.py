@@ -74,17 +74,25 @@ def count_pending(kinds):
     return total
 
 
-def mark_sent(kind, records, acked_ids, conflict_ids):
-    """Record central's ack: only the ids it listed, each at the version that was sent."""
+def mark_sent(kind, records, acked_ids, conflict_ids, reasons=None):
+    """Record central's ack: only the ids it listed, each at the version that was sent.
+
+    A refused record (``conflict_ids``, with central's ``reasons`` by id) is kept as
+    refused, not as sent: the 同步 page lists it with the reason.
+    """
     acked = {str(uuid.UUID(i)) for i in acked_ids}
     conflicts = {str(uuid.UUID(i)) for i in conflict_ids}
+    reasons = {str(uuid.UUID(k)): str(v or "")[:200] for k, v in (reasons or {}).items()}
     rows = []
     now = utcnow()
+    if kind.coarse_ack_time:
+        now = now.replace(minute=0, second=0, microsecond=0)
     for record in records:
         if record.id in acked or record.id in conflicts:
             rows.append({"record_id": record.id, "kind": kind.name,
                          "sent_updated_at": record.updated_at if kind.detect != "digest" else None,
                          "sent_digest": record.digest, "conflict": record.id in conflicts,
+                         "reason": reasons.get(record.id, "") if record.id in conflicts else "",
                          "sent_at": now})
     if not rows:
         return 0
@@ -93,7 +101,8 @@ def mark_sent(kind, records, acked_ids, conflict_ids):
             (SyncState.insert_many(chunk)
              .on_conflict(conflict_target=[SyncState.record_id],
                           preserve=[SyncState.kind, SyncState.sent_updated_at,
-                                    SyncState.sent_digest, SyncState.conflict, SyncState.sent_at])
+                                    SyncState.sent_digest, SyncState.conflict, SyncState.reason,
+                                    SyncState.sent_at])
              .execute())
         if kind.on_acked:
             kind.on_acked([r["record_id"] for r in rows if not r["conflict"]])
@@ -106,5 +115,5 @@ def _chunks(items, size):
 
 
 def conflicts():
-    """Records central refused (same id, other content): the admin page lists them."""
+    """Records central refused, with its reasons: the 同步 page lists them."""
     return SyncState.select().where(SyncState.conflict).order_by(SyncState.sent_at.desc())

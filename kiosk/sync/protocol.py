@@ -11,6 +11,7 @@ import json
 import secrets
 import time
 import uuid
+import zlib
 from datetime import date, datetime
 
 PROTOCOL_VERSION = 1
@@ -21,6 +22,8 @@ H_TIMESTAMP = "X-Kiosk-Timestamp"
 H_NONCE = "X-Kiosk-Nonce"
 H_SIGNATURE = "X-Kiosk-Signature"
 H_PROTOCOL = "X-Kiosk-Protocol"
+# Central's answer to a signed request: HMAC over its status, the request's nonce and the body.
+H_PROOF = "X-Kiosk-Proof"
 
 # Seconds a signed request stays valid either side of central's clock.
 DEFAULT_CLOCK_WINDOW = 300
@@ -34,11 +37,27 @@ REPLAYED_NONCE = "replayed_nonce"
 PROTOCOL_MISMATCH = "protocol_mismatch"
 BAD_REQUEST = "bad_request"
 UNKNOWN_KIND = "unknown_kind"
+TOO_LARGE = "too_large"
+NOT_FOUND = "not_found"
+METHOD_NOT_ALLOWED = "method_not_allowed"
 # … and the errors the station finds itself.
 NOT_AN_ACK = "not_an_ack"
 UNREACHABLE = "unreachable"
 SERVER_ERROR = "server_error"
 NOT_CONFIGURED = "not_configured"
+CENTRAL_UNPROVEN = "central_unproven"   # the answer is not signed with this station's secret
+INSECURE_URL = "insecure_url"           # http:// to a host that is not this machine
+
+# Limits on what central reads (docs/sync-protocol.md, "Limits").
+MAX_BODY = 16 * 1024 * 1024          # bytes on the wire, and bytes after gunzip
+MAX_RATIO = 100                      # gunzip may grow a body at most this much …
+RATIO_FLOOR = 1024 * 1024            # … once it is past this size
+MAX_DEPTH = 32                       # nesting of JSON arrays and objects
+MAX_CURSOR = 2**63 - 1
+
+
+class TooLarge(ValueError):
+    """A body over the limits: central answers 413 without storing anything."""
 
 AUTH_ERRORS = (UNKNOWN_STATION, STATION_DISABLED, BAD_SIGNATURE, CLOCK_SKEW, REPLAYED_NONCE)
 
@@ -80,10 +99,46 @@ def encode_body(value):
     return gzip.compress(canonical_json(value).encode("utf-8"), compresslevel=5, mtime=0)
 
 
-def decode_body(raw, content_encoding=""):
+def gunzip_bounded(raw, limit=MAX_BODY, ratio=MAX_RATIO, floor=RATIO_FLOOR):
+    """Decompress a gzip body, refusing (``TooLarge``) past ``limit`` bytes or ``ratio``×.
+
+    Decompressed a piece at a time, so a bomb costs at most ``limit`` bytes of memory.
+    """
+    ceiling = min(limit, max(floor, len(raw) * ratio))
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = inflater.decompress(raw, ceiling + 1)
+    if len(out) > ceiling or inflater.unconsumed_tail:
+        raise TooLarge(f"the body decompresses to more than {ceiling} bytes")
+    if not inflater.eof:
+        raise ValueError("truncated gzip data")
+    return out
+
+
+def _depth_problem(value, limit):
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
+                                                  else item))
+    return False
+
+
+def decode_body(raw, content_encoding="", max_depth=MAX_DEPTH):
+    """gzip-compressed (or plain) JSON, within the limits; ``ValueError`` when it is not."""
     if content_encoding.strip().lower() == "gzip":
-        raw = gzip.decompress(raw)
-    return json.loads(raw.decode("utf-8")) if raw else None
+        raw = gunzip_bounded(raw)
+    if not raw:
+        return None
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+    if _depth_problem(value, max_depth):
+        raise ValueError(f"JSON nested deeper than {max_depth}")
+    return value
 
 
 def new_secret():
@@ -141,7 +196,8 @@ def check_request(headers, method, path, body, find_secret, remember_nonce,
     nonce = headers.get(H_NONCE, "")
     given = headers.get(H_SIGNATURE, "")
     expected = signature(secret, method, path, timestamp, nonce, body)
-    if not nonce or not hmac.compare_digest(given, expected):
+    if not nonce or not hmac.compare_digest(given.encode("utf-8", "replace"),
+                                            expected.encode("ascii")):
         raise SyncError(BAD_SIGNATURE, "the signature does not match: check the station's secret")
     now = time.time() if now is None else now
     if abs(now - timestamp) > window:
@@ -150,3 +206,20 @@ def check_request(headers, method, path, body, find_secret, remember_nonce,
     if not remember_nonce(station_id, nonce):
         raise SyncError(REPLAYED_NONCE, "this request was sent before (replayed nonce)")
     return station_id
+
+
+def response_proof(secret, status, request_nonce, body):
+    """Central's signature of one answer: only who knows the station's secret can make it.
+
+    It binds the status and the exact body bytes to the nonce of the request being
+    answered, so an answer can be neither forged nor replayed to another request.
+    """
+    message = "\n".join(["RESPONSE", str(int(status)), request_nonce,
+                         hashlib.sha256(body or b"").hexdigest()]).encode("utf-8")
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def check_response(secret, status, request_nonce, body, proof):
+    """True when ``proof`` is central's signature of this answer to this request."""
+    expected = response_proof(secret, status, request_nonce, body)
+    return hmac.compare_digest((proof or "").encode("utf-8", "replace"), expected.encode("ascii"))

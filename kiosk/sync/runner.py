@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 
 URL, STATION_ID, SECRET, CURSOR, BATCH = ("sync.url", "sync.station_id", "sync.secret",
                                           "sync.cursor", "sync.batch_size")
+# Plain http to a host other than this machine, only when the administrator asked for it;
+# a CA file for central's certificate when an enterprise CA signed it.
+INSECURE_HTTP, CA_FILE = "sync.insecure_http", "sync.ca_file"
 DEFAULT_BATCH = 500
 
 
@@ -33,17 +36,35 @@ def configuration():
     return tuple(values) if all(values) else None
 
 
-def configure(url, station_id, secret, software_version, verify=True):
-    """Save central's URL and this station's credentials, after checking them with central."""
+def insecure_http():
+    """True when the administrator allowed plain http to a central that is not this machine."""
+    return Setting.get_value(INSECURE_HTTP) == "1"
+
+
+def connect(config=None):
+    """A client for the configured central (https rules and CA file as configured)."""
+    url, station_id, secret = config or configuration()
+    return CentralClient(url, station_id, secret, insecure_http=insecure_http(),
+                         ca_file=Setting.get_value(CA_FILE) or None)
+
+
+def configure(url, station_id, secret, software_version, verify=True, insecure_http=False,
+              ca_file=None):
+    """Save central's URL and this station's credentials, after central proved itself.
+
+    The hello's answer must carry central's proof (client.py): a server that does not
+    know the secret is refused (``central_unproven``) and nothing is saved.
+    """
     import uuid
     try:
         station_id = str(uuid.UUID(station_id.strip()))
     except ValueError:
         raise SyncError(protocol.NOT_CONFIGURED, "the station id is not a valid id") from None
     url, secret = url.strip().rstrip("/"), secret.strip()
+    client = CentralClient(url, station_id, secret, timeout=15, insecure_http=insecure_http,
+                           ca_file=ca_file)
     answer = None
     if verify:
-        client = CentralClient(url, station_id, secret, timeout=15)
         try:
             answer = client.hello(software_version)
         finally:
@@ -52,6 +73,8 @@ def configure(url, station_id, secret, software_version, verify=True):
         Setting.set_value(URL, url)
         Setting.set_value(STATION_ID, station_id)
         Setting.set_value(SECRET, secret)
+        Setting.set_value(INSECURE_HTTP, "1" if insecure_http else "0")
+        Setting.set_value(CA_FILE, ca_file or "")
         if answer:
             for key in ("name", "enterprise", "address"):
                 Setting.set_value(f"central.{key}", answer["station"].get(key) or "")
@@ -163,7 +186,7 @@ def run_sync(software_version, trigger="manual", progress=None, batch_size=None,
             raise SyncError(protocol.NOT_CONFIGURED,
                             "this station is not connected to central: enter central's URL, "
                             "the station id and the secret first")
-        client = client or CentralClient(*config)
+        client = client or connect(config)
         _check_disk()  # after the client: central still hears of the failed run
         batch_size = batch_size or int(Setting.get_value(BATCH, DEFAULT_BATCH))
         hello = client.hello(software_version)
@@ -197,8 +220,10 @@ def _finish(run, client):
         log.exception("could not count the outbox")
     if client is not None:
         run.bytes_up, run.bytes_down = client.bytes_up, client.bytes_down
+        # Nothing, not even the run's account, goes to a server that did not prove it is central.
         if run.error_code not in protocol.AUTH_ERRORS + (protocol.PROTOCOL_MISMATCH,
-                                                          protocol.NOT_CONFIGURED):
+                                                          protocol.NOT_CONFIGURED,
+                                                          protocol.CENTRAL_UNPROVEN):
             try:
                 client.call("POST", "/runs", {
                     "ok": run.ok, "trigger": run.trigger, "pushed": run.pushed,
@@ -233,7 +258,8 @@ def _push(client, run, batch_size, progress):
                 "batch": batch, "kind": kind.name,
                 "records": [{"id": r.id, "version": r.version, "data": r.data} for r in records]})
             acked, conflicts = _check_ack(answer, batch, kind, records)
-            outbox.mark_sent(kind, records, acked, [c["id"] for c in conflicts])
+            outbox.mark_sent(kind, records, acked, [c["id"] for c in conflicts],
+                             {c["id"]: c.get("reason") for c in conflicts})
             run.pushed += len(acked)
             run.conflicts += len(conflicts)
             sent_here += len(records)

@@ -11,6 +11,10 @@
     var seconds = parseInt(view.dataset.returnSeconds || "45", 10);
     var overlay = view.closest("#qr-overlay");
     var timer = setTimeout(close, seconds * 1000);
+    /* The countdown bar runs as long as the timer; set here, since the CSP
+       refuses a style="" attribute in the markup. */
+    var bar = view.querySelector(".qr-full-timer span");
+    if (bar) { bar.style.animationDuration = seconds + "s"; }
 
     function close(e) {
       clearTimeout(timer);

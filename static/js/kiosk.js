@@ -11,20 +11,52 @@
   var warnSeconds = parseInt(body.dataset.idleWarning || "10", 10);
   var homeUrl = body.dataset.homeUrl || "/reset";
   var lastActivity = Date.now();
+  var swallowing = false;   // a touch on the 我还在 overlay is in progress
   var warning = document.getElementById("idle-warning");
   var countEl = document.getElementById("idle-count");
 
   function isHome() { return body.classList.contains("is-home") || body.dataset.noIdle !== undefined; }
   function hasForm() { return !!document.querySelector("[data-idle-form]"); }
-  function activity() {
+  function warningShown() { return warning && !warning.hidden; }
+  function activity(e) {
     lastActivity = Date.now();
-    if (warning && !warning.hidden) { warning.hidden = true; }
+    // A key (a badge reader, a real keyboard), a wheel or a scroll closes the warning
+    // at once; a touch closes it in swallow() below, so that it presses nothing else.
+    if (warningShown() && !swallowing && e && (e.type === "keydown" || e.type === "wheel" || e.type === "scroll")) {
+      warning.hidden = true;
+    }
   }
   ["pointerdown", "keydown", "touchstart", "wheel", "scroll"].forEach(function (name) {
     window.addEventListener(name, activity, { passive: true, capture: true });
   });
-  var stay = document.getElementById("idle-stay");
-  if (stay) { stay.addEventListener("click", activity); }
+
+  /* The touch that dismisses "I am still here" is swallowed whole: finger-down,
+     finger-up and the click that follows never reach the control beneath (it
+     pressed 实名提交, typed a space, committed a word). The overlay stays up until
+     that touch is over; only then does the page take touches again. */
+  var swallowTimer = null;
+  function endSwallow() {
+    swallowing = false;
+    if (warning) { warning.hidden = true; }
+  }
+  function swallow(e) {
+    if (!warningShown() && !swallowing) { return; }
+    if (e.type === "pointerdown" || e.type === "touchstart" || e.type === "mousedown") { swallowing = true; }
+    if (e.cancelable) { e.preventDefault(); }
+    e.stopPropagation();
+    if (e.type === "click") {
+      clearTimeout(swallowTimer);
+      endSwallow();
+    } else if (e.type === "pointerup" || e.type === "touchend" || e.type === "pointercancel" || e.type === "touchcancel") {
+      // No click follows a cancelled or prevented touch: close the overlay shortly after.
+      clearTimeout(swallowTimer);
+      swallowTimer = setTimeout(endSwallow, 350);
+    }
+  }
+  ["pointerdown", "touchstart", "mousedown", "pointerup", "touchend", "mouseup",
+   "pointercancel", "touchcancel", "click"].forEach(function (name) {
+    window.addEventListener(name, swallow, { passive: false, capture: true });
+  });
   setInterval(function () {
     if (isHome()) { return; }
     var idle = (Date.now() - lastActivity) / 1000;
@@ -45,6 +77,39 @@
     window.addEventListener("pointerup", release, { once: true });
     window.addEventListener("pointercancel", release, { once: true });
   }, { passive: true });
+
+  /* --- One tap, one action: a form marked data-submit-once sends once; its
+     button says it is working. The server recognises a repeat anyway (the
+     draft's token); this spares the worker a second wait. */
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-submit-once")) { return; }
+    if (form.dataset.submitting) { e.preventDefault(); return; }
+    form.dataset.submitting = "1";
+    var button = form.querySelector("[data-busy-label]");
+    if (button) {
+      // After this tick: a button disabled now would drop out of the form's data.
+      setTimeout(function () {
+        button.dataset.label = button.textContent;
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+        button.textContent = button.dataset.busyLabel;
+      }, 0);
+    }
+  });
+  // Back to a page kept in the browser's cache: its forms may be used again.
+  window.addEventListener("pageshow", function (e) {
+    if (!e.persisted) { return; }
+    document.querySelectorAll("form[data-submit-once]").forEach(function (form) {
+      delete form.dataset.submitting;
+      var button = form.querySelector("[data-busy-label]");
+      if (button && button.dataset.label) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+        button.textContent = button.dataset.label;
+      }
+    });
+  });
 
   /* --- On-screen keypad: keys type into the form's display. -------------- */
   document.addEventListener("click", function (e) {

@@ -84,10 +84,64 @@ def orientation(request):
     return request.param
 
 
+# Every page of every browser test reports Content-Security-Policy violations
+# (issue 12): the listener is installed before any script of the page runs, and
+# the test fails at teardown on any, so each kiosk and admin screen and each
+# htmx swap the tests walk through is also proof that the page obeys the policy.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__cspViolation([e.violatedDirective, e.blockedURI || "inline",
+                         (e.sourceFile || location.href) + ":" + e.lineNumber, e.sample || ""]);
+}, true);
+"""
+
+
+class CspGuard:
+    """What went wrong under the policy in the contexts that ``new_page`` opened."""
+
+    active = []     # the guards of the running test
+
+    def __init__(self, context):
+        self.problems = []
+        context.expose_function("__cspViolation", self._violation)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", self._console)
+        context.on("response", self._response)
+        CspGuard.active.append(self)
+
+    def _violation(self, details):
+        directive, blocked, where, sample = details
+        self.problems.append(f"CSP violation: {directive} blocked {blocked} at {where} {sample}")
+
+    def _console(self, message):
+        text = message.text
+        # Chromium's own words for a refusal, and htmx's when it was asked to eval.
+        if "Content Security Policy" in text or "evalDisallowed" in text:
+            self.problems.append(f"console {message.type}: {text}")
+
+    def _response(self, response):
+        # A page without the policy would make this guard pass by proving nothing.
+        if (response.request.resource_type == "document"
+                and response.url.startswith("http://127.0.0.1")
+                and "content-security-policy" not in response.headers):
+            self.problems.append(f"no Content-Security-Policy on {response.url}")
+
+
+@pytest.fixture(autouse=True)
+def csp_guard():
+    """Fails the test (after its pages closed) on any CSP violation they met."""
+    CspGuard.active = []
+    yield
+    problems = [p for guard in CspGuard.active for p in guard.problems]
+    CspGuard.active = []
+    assert not problems, "\n".join(problems)
+
+
 def new_page(browser, viewport, **options):
     context = browser.new_context(viewport=viewport, has_touch=True, is_mobile=False,
                                   locale="zh-CN", **options)
     context.set_default_timeout(10_000)
+    CspGuard(context)
     return context, context.new_page()
 
 

@@ -2,9 +2,9 @@
 from datetime import date, timedelta
 
 from kiosk.models.base import utcnow
+from kiosk.mood import group_counts as mood_counts
 from kiosk.service_requests import lifecycle
 from kiosk.service_requests.models import RequestEvent, ServiceRequest
-from kiosk.sync import mood_counts
 from kiosk.sync.models import CentralRecord, MoodGroupCount
 
 from ..factories import make_member, make_team, make_workshop

@@ -2,6 +2,7 @@
 import http.client
 import uuid
 
+from kiosk.models.base import utcnow
 from kiosk.sync import kinds, outbox, protocol, runner
 from kiosk.sync.client import CentralClient
 from kiosk.sync.models import CentralConflict, CentralRecord, Station
@@ -36,7 +37,7 @@ def test_a_replayed_request_is_refused(tmp_path, central, station_secret):
         status, answer = _raw(central, "POST", "/api/v1/push", body, headers)
         assert status == 200 and len(answer["ack"]) == 50
         status, answer = _raw(central, "POST", "/api/v1/push", body, headers)
-        assert (status, answer["error"]) == (401, "replayed_nonce")
+        assert (status, answer["error"]) == (409, "replayed_nonce")
         assert central_count(central) == 50
 
 
@@ -128,7 +129,7 @@ def test_same_id_with_other_content_is_set_aside_not_overwritten(tmp_path, centr
                                                "records": [changed]})
         assert answer["ack"] == [] and answer["conflicts"][0]["id"] == changed["id"]
         # Another station claims an id it does not own, even with a newer version.
-        stolen = dict(payload["records"][1], version="9999-12-31T00:00:00.000000")
+        stolen = dict(payload["records"][1], version=utcnow().isoformat(timespec="microseconds"))
         thief = CentralClient(central.url, other_station, "other")
         answer = thief.call("POST", "/push", {"batch": "b3", "kind": "mood_group",
                                               "records": [stolen]})

@@ -1,58 +1,67 @@
-"""Kinds of the features built beside the sync, attached when their models exist.
+"""How service requests sync: the kinds, their schema, and who may write what.
 
-Each block imports a feature's models; a feature that is not installed is
-skipped, and its rows simply do not sync until it is.
+The station owns a request and the events it writes (``origin="station"``);
+central owns the events it writes on requests it handles (``origin="central"``),
+which go down to the station that took the request, so the worker follows them
+by receipt code at the kiosk. Central keeps a copy of every request in its own
+``ServiceRequest`` table (no member id: central handles by receipt code and the
+phone the worker typed), so the federation's inbox is the same screen as a
+station's.
 
-Service requests: the station owns a request and the events it writes
-(``origin="station"``); central owns the events it writes on requests it
-handles (``origin="central"``), which go down to the station that took the
-request, so the worker follows them by receipt code at the kiosk. Central
-keeps a copy of every request in its own ``ServiceRequest`` table (no member
-id: central handles by receipt code and the phone the worker typed), so the
-federation's inbox is the same screen as a station's.
-
-Benefit links: central's links (``owner="central"``) and their logos go down
-to every station.
+Central's ingest asks the same rule as the screens (``lifecycle.writer_may_add``):
+a station may not change the status of, or reply on, a request central handles.
 """
 import logging
 
+from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
+
+from . import categories, lifecycle
+from .models import EVENT_KINDS, RequestEvent, ServiceRequest
 
 log = logging.getLogger(__name__)
 
-
-def register_all(register, SyncKind):
-    try:
-        from ..service_requests import lifecycle
-        from ..service_requests.models import RequestEvent, ServiceRequest
-    except ImportError:
-        pass
-    else:
-        _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecycle)
-    try:
-        from ..benefits.models import BenefitLink, BenefitLogo
-    except ImportError:
-        pass
-    else:
-        _register_benefits(register, SyncKind, BenefitLink, BenefitLogo)
-
-
 REQUEST_FIELDS = ("category", "topic", "description", "receipt_code", "handled_by", "urgent")
 EVENT_FIELDS = ("request", "kind", "text", "public", "actor", "origin", "at")
+# Never changed once central has a request: who handles it, and the code the worker holds.
+FIXED_REQUEST_FIELDS = ("handled_by", "receipt_code", "category")
 
 
-def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecycle):
+def request_refusal(data, stored, parent):
+    """Why a station may not write this version of a request, or None."""
+    if data.get("phone") and data["handled_by"] != categories.CENTRAL:
+        return "the phone goes up only with requests central handles"
+    if stored is not None:
+        for key in FIXED_REQUEST_FIELDS:
+            if stored.get(key) != data.get(key):
+                return f"a request's {key} never changes once sent"
+    return None
+
+
+def event_refusal(data, stored, parent):
+    """Why a station may not write this event, or None (checked again when its request comes)."""
+    if data["origin"] != categories.STATION:
+        return "a station writes only its own events (origin station)"
+    if parent is not None and not lifecycle.writer_may_add(parent["handled_by"], "station",
+                                                           data["kind"], data["actor"]):
+        return f"the request is handled by {parent['handled_by']}: not the station's to change"
+    return None
+
+
+def register_all(register, SyncKind):
     from ..models.base import utcnow
-    from .kinds import CENTRAL, STATION, ParentMissing
-    from .models import SyncState
+    from ..sync.kinds import CENTRAL, STATION, ParentMissing, WireField
+    from ..sync.models import SyncState
 
     def request_extra(request):
         # The member stays at the station; the phone goes only where central must call back.
-        return {"anonymous": request.member_id is None,
+        # The crisis flag goes along so the federation's inbox puts it first too.
+        return {"anonymous": request.member_id is None, "crisis": bool(request.crisis),
                 "phone": request.phone if request.handled_by == "central" else None}
 
     def mark_received(ids):
-        (ServiceRequest.update(sent_to_central_at=utcnow())
+        # To the hour, as every time about an anonymous request (lifecycle.coarse).
+        (ServiceRequest.update(sent_to_central_at=lifecycle.coarse(utcnow()))
          .where(ServiceRequest.id.in_(ids) & ServiceRequest.sent_to_central_at.is_null())
          .execute())
 
@@ -60,7 +69,9 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
         values = {"id": data["id"], "station_id": data["station_id"],
                   "created_at": data["created_at"], "updated_at": data["updated_at"],
                   "phone": data.get("phone"), "member": None,
-                  "awaiting_since": data["created_at"]}
+                  "awaiting_since": data["created_at"],
+                  # Older stations send no flag: a false here only loses the ordering.
+                  "crisis": data.get("crisis") is True}
         values.update({f: data[f] for f in REQUEST_FIELDS})
         return values
 
@@ -74,7 +85,7 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
         """Central: keep a copy in the inbox's own table; its status comes from the events."""
         # The member stays at the station; the status columns are the events' business.
         synced = [ServiceRequest._meta.fields[f] for f in
-                  ("station_id", "created_at", "updated_at", "phone") + REQUEST_FIELDS]
+                  ("station_id", "created_at", "updated_at", "phone", "crisis") + REQUEST_FIELDS]
         try:
             with ServiceRequest._meta.database.atomic():
                 (ServiceRequest.insert_many([request_values(d) for d in records])
@@ -129,39 +140,26 @@ def _register_requests(register, SyncKind, ServiceRequest, RequestEvent, lifecyc
 
     def request_station(event):
         """The registry id of the station that pushed the event's request."""
-        from .models import CentralRecord
+        from ..sync.models import CentralRecord
         record = CentralRecord.get_or_none(CentralRecord.id == event.request_id)
         return record.station_id if record is not None else None
 
-    register(SyncKind("service_request", ServiceRequest, STATION, REQUEST_FIELDS, order=20,
-                      extra=request_extra, on_acked=mark_received,
-                      materialize=materialize_requests))
-    register(SyncKind("request_event", RequestEvent, STATION, EVENT_FIELDS, order=21,
-                      mutable=False, parent_kind="service_request", parent_field="request",
-                      rows=lambda: RequestEvent.select().where(RequestEvent.origin == "station"),
-                      materialize=materialize_events))
+    register(SyncKind(
+        "service_request", ServiceRequest, STATION, REQUEST_FIELDS, order=20,
+        label=_l("requests"), extra=request_extra, on_acked=mark_received, coarse_ack_time=True,
+        materialize=materialize_requests, refusal=request_refusal,
+        choices={"category": categories.KEYS, "handled_by": categories.HANDLERS},
+        extra_schema=(WireField("anonymous", "bool", required=False, default=True),
+                      WireField("crisis", "bool", required=False, default=False),
+                      WireField("phone", "text", required=False, null=True, max_length=20))))
+    register(SyncKind(
+        "request_event", RequestEvent, STATION, EVENT_FIELDS, order=21, mutable=False,
+        coarse_ack_time=True, label=_l("request history"), parent_kind="service_request",
+        parent_field="request",
+        rows=lambda: RequestEvent.select().where(RequestEvent.origin == "station"),
+        materialize=materialize_events, refusal=event_refusal,
+        choices={"kind": EVENT_KINDS, "origin": lifecycle.SIDES}))
     register(SyncKind("request_event_central", RequestEvent, CENTRAL, EVENT_FIELDS, order=21,
+                      label=_l("replies from central"),
                       rows=lambda: RequestEvent.select().where(RequestEvent.origin == "central"),
                       target=request_station, apply=apply_central_event))
-
-
-LINK_FIELDS = ("owner", "title_zh", "title_en", "description_zh", "description_en", "category",
-               "url", "logo_digest", "logo_in_qr", "sort_order", "visible_from", "visible_until",
-               "hidden")
-
-
-def _register_benefits(register, SyncKind, BenefitLink, BenefitLogo):
-    from .kinds import CENTRAL, apply_to_model, get
-
-    def central_logos():
-        digests = (BenefitLink.select(BenefitLink.logo_digest)
-                   .where((BenefitLink.owner == "central") & BenefitLink.logo_digest.is_null(False)))
-        return BenefitLogo.select().where(BenefitLogo.digest.in_(digests))
-
-    # Logos first: a link names its logo by digest.
-    register(SyncKind("benefit_logo", BenefitLogo, CENTRAL, ("digest", "png"), order=30,
-                      blob_fields=("png",), rows=central_logos,
-                      apply=lambda op, data: apply_to_model(get("benefit_logo"), op, data)))
-    register(SyncKind("benefit_link", BenefitLink, CENTRAL, LINK_FIELDS, order=31,
-                      rows=lambda: BenefitLink.select().where(BenefitLink.owner == "central"),
-                      apply=lambda op, data: apply_to_model(get("benefit_link"), op, data)))

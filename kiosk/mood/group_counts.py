@@ -19,7 +19,7 @@ from peewee import fn
 from ..db import write_transaction
 from ..models import Member, Setting, Team, Workshop
 from ..models.base import this_station_id
-from .models import MoodGroupCount
+from ..sync.models import MoodGroupCount
 
 MIN_GROUP = 5
 WATERMARK = "sync.mood_counts_through"
