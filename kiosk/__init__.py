@@ -75,9 +75,9 @@ def _features(role):
     from . import admin, benefits, kiosk_home, photos, service_requests
     common = [kiosk_home, photos, admin, service_requests, benefits]
     if role == "station":
-        from . import identify, mood
+        from . import care, identify, mood
         from .sync import admin as sync_admin
-        return common + [identify, sync_admin, mood]
+        return common + [identify, sync_admin, mood, care]
     from . import central
     return common + [central]
 
