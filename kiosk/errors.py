@@ -67,9 +67,25 @@ def error_response(code, message=None):
     return html, code
 
 
+def register_area(app, prefix, handler):
+    """A part of the app that answers its own HTTP errors (central's sync API answers
+    JSON to machines). One app-wide handler dispatches, so no registration order matters."""
+    app.extensions.setdefault("kiosk_error_areas", []).append((prefix, handler))
+
+
+def _area_handler():
+    for prefix, handler in current_app.extensions.get("kiosk_error_areas", []):
+        if request.path.startswith(prefix):
+            return handler
+    return None
+
+
 def _http_error(error):
+    area = _area_handler()
+    if area is not None:
+        return area(error)
     if error.code is None or error.code < 400 or request.path.startswith("/api/"):
-        return error  # redirects, and central's machine API keeps its own answers
+        return error  # redirects, and a machine API keeps its own answers
     if error.code >= 500 and error.code != 503:
         original = getattr(error, "original_exception", None)
         if original is not None and storage.is_storage_error(original):

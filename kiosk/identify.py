@@ -193,9 +193,20 @@ def hello():
     return render("identify/hello.html", member=proven_member())
 
 
+def register_after_identify(app, hook):
+    """``hook(member, next_url)`` returns a screen to show first (e.g. a birthday
+    greeting that then goes on to ``next_url``), or None."""
+    app.extensions.setdefault("kiosk_after_identify", []).append(hook)
+
+
 def _after(member):
     target = request.values.get("next")
-    return safe_next(target) if target else url_for("identify.hello")
+    next_url = safe_next(target) if target else url_for("identify.hello")
+    for hook in current_app.extensions.get("kiosk_after_identify", []):
+        first = hook(member, next_url)
+        if first:
+            return first
+    return next_url
 
 
 def _is_uuid(value):

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from .htmx import render
 from .next_url import safe_next
-from .tiles import home_tiles
+from .tiles import home_strips, home_tiles
 
 bp = Blueprint("home", __name__)
 
@@ -20,7 +20,8 @@ def index():
     """The home screen: one large tile per feature of this station."""
     if current_app.config["KIOSK_ROLE"] == "central":
         return redirect(url_for("admin.dashboard"))  # central has no touchscreen
-    return render("home/index.html", tiles=home_tiles(current_app))
+    return render("home/index.html", tiles=home_tiles(current_app),
+                  strips=home_strips(current_app))
 
 
 @bp.get("/lang/<code>")

@@ -120,8 +120,13 @@ def _header_key(text):
     return re.sub(r"[\s_\-.*:：]", "", text)
 
 
-def parse(text):
-    """Split the text into a header row and records; find the header below any title rows."""
+def parse(text, header_fields=None):
+    """Split the text into a header row and records; find the header below any title rows.
+
+    ``header_fields`` maps normalised header text to fields (default: the roster's);
+    another import keyed by staff number (the care calendar's life events) passes its own.
+    """
+    header_fields = header_fields or HEADER_FIELDS
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
@@ -131,7 +136,7 @@ def parse(text):
     for header_at, row in enumerate(rows[:HEADER_SEARCH_ROWS]):  # noqa: B007 (used below)
         columns, ignored = {}, []
         for col, header in enumerate(row):
-            name = HEADER_FIELDS.get(_header_key(header))
+            name = header_fields.get(_header_key(header))
             if name and name not in columns:
                 columns[name] = col
             elif header.strip():

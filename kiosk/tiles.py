@@ -48,3 +48,14 @@ def register_admin_alerts(app, provider):
 def admin_alerts(app):
     return [alert for provider in app.extensions.get("kiosk_admin_alerts", [])
             for alert in provider()]
+
+
+def register_home_strip(app, provider):
+    """``provider()`` returns a dict with a ``template`` to include under the home
+    screen's tiles (and what it shows), or None when there is nothing to show."""
+    app.extensions.setdefault("kiosk_home_strips", []).append(provider)
+
+
+def home_strips(app):
+    return [strip for provider in app.extensions.get("kiosk_home_strips", [])
+            if (strip := provider())]

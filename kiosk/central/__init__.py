@@ -5,13 +5,16 @@ from ..tiles import AdminSection, register_admin_section
 
 
 def init_app(app):
+    from .. import errors
     from ..extensions import csrf
+    from ..sync import protocol
     from . import api, cli, pages
     # The API is for machines that sign every request; a browser's CSRF token has no place there.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
-    from werkzeug.exceptions import HTTPException
-    app.register_error_handler(HTTPException, api.api_error)
+    # 404s and 405s under the API's prefix match no blueprint: the app's error pages
+    # hand them to the API, which answers JSON with a stable code.
+    errors.register_area(app, protocol.API_PREFIX + "/", api.api_error)
     app.register_blueprint(pages.bp)
     app.cli.add_command(cli.central_command)
     register_admin_section(app, AdminSection("central.dashboard", _l("Federation"),
