@@ -189,6 +189,10 @@ def send_email(options, password, subject, text, transport):
                 server.login(options["username"], password)
             refused = server.send_message(message)
             code, answer = server.noop()
+    except UnicodeError as exc:
+        # smtplib sends the login in ASCII; the form refuses anything else, this is the
+        # last line for a value stored some other way.
+        raise SendError("login", f"not ASCII: {exc.reason}") from None
     except smtplib.SMTPAuthenticationError as exc:
         raise SendError("login", _smtp_words(exc)) from None
     except smtplib.SMTPNotSupportedError as exc:

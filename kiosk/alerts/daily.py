@@ -28,14 +28,14 @@ def run_if_due(now, tz_name):
     with write_transaction():
         if alert_settings.get_marker("daily_day") == day:
             return False      # another deliverer was quicker
-        overdue_visits(local.date(), alert_settings.get_marker("overdue_checked"))
+        overdue_visits(local.date(), alert_settings.get_marker("overdue_checked"), now)
         purge_before(now - timedelta(days=KEEP_DAYS))
         alert_settings.set_marker("overdue_checked", day)
         alert_settings.set_marker("daily_day", day)
     return True
 
 
-def overdue_visits(today, last_checked=None):
+def overdue_visits(today, last_checked=None, now=None):
     """One alert for the promises whose window closed since the last check.
 
     A promise is overdue the day after its deadline; those with a deadline before the
@@ -48,5 +48,6 @@ def overdue_visits(today, last_checked=None):
     fresh = [occ for occ in calendar(today).overdue if since is None or occ.deadline >= since]
     if not fresh:
         return None
-    return raise_alert("visit_overdue", f"visit_overdue:{today.isoformat()}", count=len(fresh),
+    return raise_alert("visit_overdue", f"visit_overdue:{today.isoformat()}", now=now,
+                       count=len(fresh),
                        items=[[str(occ.member.id), occ.kind] for occ in fresh])

@@ -21,6 +21,8 @@ SIGN_SECRET = re.compile(r"^[\x21-\x7e]{8,128}$")
 HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
+# Mail logins go over the wire in ASCII (smtplib refuses anything else).
+ASCII_PRINTABLE = re.compile(r"^[\x20-\x7e]*$")
 MAX_RECIPIENTS = 10
 
 
@@ -104,12 +106,14 @@ class EmailForm(ChannelForm):
             raise ValueError(_("Please enter one to 10 e-mail addresses, one per line."))
 
     def validate_username(self, field):
-        if not PRINTABLE.match(field.data or ""):
-            raise ValueError(_("Please use letters, digits and punctuation only."))
+        if not ASCII_PRINTABLE.match(field.data or ""):
+            raise ValueError(_("Mail servers take only Latin letters, digits and punctuation "
+                               "here."))
 
     def validate_password(self, field):
-        if not PRINTABLE.match(field.data or ""):
-            raise ValueError(_("Please use letters, digits and punctuation only."))
+        if not ASCII_PRINTABLE.match(field.data or ""):
+            raise ValueError(_("Mail servers take only Latin letters, digits and punctuation "
+                               "here."))
 
     def recipient_list(self):
         text = (self.recipients.data or "").replace(",", "\n").replace(";", "\n")

@@ -44,6 +44,7 @@ ERROR_LABELS = {
     "smtp": _l("The mail server refused the e-mail."),
     "config": _l("The channel is not fully set up."),
     "disabled": _l("The channel was switched off before it was sent."),
+    "internal": _l("The station could not send it (a fault in the station's software: see its log)."),
 }
 SECURITY_LABELS = {
     "starttls": _l("STARTTLS (usually port 587)"),

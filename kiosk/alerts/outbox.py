@@ -149,7 +149,14 @@ def _attempt(delivery_id, token, transport, now, names, result):
         result.failed += 1
         return
     try:
-        answer = send_alert(channel, alert.trigger, alert.params, names, transport)
+        try:
+            answer = send_alert(channel, alert.trigger, alert.params, names, transport)
+        except transport_channels.SendError:
+            raise
+        except Exception as exc:
+            # A fault of ours must not stop the other deliveries: retried like any failure.
+            log.exception("alerts: sending through channel %d failed unexpectedly", channel.id)
+            raise transport_channels.SendError("internal", repr(exc)) from None
     except transport_channels.SendError as exc:
         attempts = delivery.attempts + 1
         if now >= delivery.give_up_at:

@@ -124,18 +124,20 @@ class Mailbox:
         message = email.message_from_bytes(envelope.original_content or envelope.content,
                                            policy=email.policy.default)
         self.messages.append({"from": envelope.mail_from, "to": envelope.rcpt_tos,
-                              "message": message, "login": session.login_data})
+                              "message": message, "login": session.auth_data,
+                              "authenticated": session.authenticated,
+                              "tls": session.ssl is not None})
         self.arrived.set()
         return "250 OK queued as 12345"
 
 
-SMTP_USER, SMTP_PASSWORD = "union@example.org", "授权码-s3cret"
+SMTP_USER, SMTP_PASSWORD = "union@example.org", "abcd-EFGH-s3cret!"
 
 
 def _authenticate(server, session, envelope, mechanism, auth_data):
     ok = (auth_data.login.decode() == SMTP_USER
           and auth_data.password.decode("utf-8") == SMTP_PASSWORD)
-    return AuthResult(success=ok, handled=False)
+    return AuthResult(success=ok, handled=False, auth_data=auth_data)
 
 
 def start_smtp(certificate, mode):
