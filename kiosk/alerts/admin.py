@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
+from wtforms.validators import ValidationError
 
 from ..admin.auth import audit, login_required
 from ..db import write_transaction
@@ -31,7 +32,7 @@ class AlertSettingsForm(FlaskForm):
     def validate_daily_hour(self, field):
         text = (field.data or "").strip()
         if not (text.isascii() and text.isdigit() and 0 <= int(text) <= 23):
-            raise ValueError(_("Enter a number from %(min)s to %(max)s.", min=0, max=23))
+            raise ValidationError(_("Enter a number from %(min)s to %(max)s.", min=0, max=23))
 
 
 def _channel_or_404(channel_id):

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .labels import SECURITY_LABELS, TRIGGER_LABELS
@@ -40,11 +40,11 @@ class ChannelForm(FlaskForm):
 
     def validate_triggers(self, field):
         if any(value not in TRIGGER_LABELS for value in field.data or []):
-            raise ValueError(_("Please choose from the list."))
+            raise ValidationError(_("Please choose from the list."))
 
     def validate_name(self, field):
         if not PRINTABLE.match(field.data or ""):
-            raise ValueError(_("Please use letters, digits and punctuation only."))
+            raise ValidationError(_("Please use letters, digits and punctuation only."))
 
 
 class WebhookForm(ChannelForm):
@@ -68,7 +68,7 @@ class DingTalkForm(WebhookForm):
 
     def validate_sign_secret(self, field):
         if field.data and not SIGN_SECRET.match(field.data.strip()):
-            raise ValueError(_("The signing secret is the text beginning with SEC shown in the "
+            raise ValidationError(_("The signing secret is the text beginning with SEC shown in the "
                                "robot's security settings."))
 
 
@@ -89,30 +89,30 @@ class EmailForm(ChannelForm):
 
     def validate_host(self, field):
         if not HOST.match((field.data or "").strip()):
-            raise ValueError(_("Please enter a server name like smtp.example.com."))
+            raise ValidationError(_("Please enter a server name like smtp.example.com."))
 
     def validate_port(self, field):
         text = (field.data or "").strip()
         if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
-            raise ValueError(_("The port is a number from 1 to 65535 (usually 465 or 587)."))
+            raise ValidationError(_("The port is a number from 1 to 65535 (usually 465 or 587)."))
 
     def validate_sender(self, field):
         if not ADDRESS.match((field.data or "").strip()):
-            raise ValueError(_("Please enter an e-mail address like union@example.com."))
+            raise ValidationError(_("Please enter an e-mail address like union@example.com."))
 
     def validate_recipients(self, field):
         found = self.recipient_list()
         if not found or len(found) > MAX_RECIPIENTS or not all(ADDRESS.match(a) for a in found):
-            raise ValueError(_("Please enter one to 10 e-mail addresses, one per line."))
+            raise ValidationError(_("Please enter one to 10 e-mail addresses, one per line."))
 
     def validate_username(self, field):
         if not ASCII_PRINTABLE.match(field.data or ""):
-            raise ValueError(_("Mail servers take only Latin letters, digits and punctuation "
+            raise ValidationError(_("Mail servers take only Latin letters, digits and punctuation "
                                "here."))
 
     def validate_password(self, field):
         if not ASCII_PRINTABLE.match(field.data or ""):
-            raise ValueError(_("Mail servers take only Latin letters, digits and punctuation "
+            raise ValidationError(_("Mail servers take only Latin letters, digits and punctuation "
                                "here."))
 
     def recipient_list(self):
