@@ -31,7 +31,7 @@ class AlertSettingsForm(FlaskForm):
 
     def validate_daily_hour(self, field):
         text = (field.data or "").strip()
-        if not (text.isascii() and text.isdigit() and 0 <= int(text) <= 23):
+        if not (len(text) <= 2 and text.isascii() and text.isdigit() and int(text) <= 23):
             raise ValidationError(_("Enter a number from %(min)s to %(max)s.", min=0, max=23))
 
 

@@ -93,7 +93,7 @@ class EmailForm(ChannelForm):
 
     def validate_port(self, field):
         text = (field.data or "").strip()
-        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
+        if not (len(text) <= 5 and text.isascii() and text.isdigit() and 1 <= int(text) <= 65535):
             raise ValidationError(_("The port is a number from 1 to 65535 (usually 465 or 587)."))
 
     def validate_sender(self, field):

@@ -103,7 +103,7 @@ def test_a_webhook_that_is_not_the_robots_is_refused_kindly(admin, robot, webhoo
 
 @pytest.mark.parametrize("field,value,message", [
     ("port", "70000", "端口是 1 到 65535"), ("port", "0", "端口是 1 到 65535"),
-    ("port", "abc", "端口是 1 到 65535"), ("port", "４６５", "端口是 1 到 65535"),
+    ("port", "abc", "端口是 1 到 65535"), ("port", "9" * 5000, "端口是 1 到 65535"), ("port", "４６５", "端口是 1 到 65535"),
     ("host", "smtp.example.com\r\nRCPT TO:<x@y>", "请填写服务器地址"),
     ("sender", "a@b.c\nBcc: x@y.z", "请填写电子邮件地址"),
     ("recipients", "chair@example.org, evil\r\nBcc: x@y.z", "请填写 1 到 10 个"),
@@ -127,9 +127,11 @@ def test_an_unknown_channel_kind_or_channel_is_not_found(admin):
     assert admin.get("/admin/alerts/log?status=evil").status_code == 400
 
 
-def test_a_bad_hour_is_refused_kindly(admin):
-    response = admin.post("/admin/alerts/settings", data={"daily_hour": "25"})
-    assert response.status_code == 422 and "0" in response.get_data(as_text=True)
+@pytest.mark.parametrize("hour", ["25", "-1", "9" * 5000, "８", ""])
+def test_a_bad_hour_is_refused_kindly(admin, hour):
+    response = admin.post("/admin/alerts/settings", data={"daily_hour": hour})
+    assert response.status_code == 422
+    assert "请输入 0 到 23 之间的数字。" in response.get_data(as_text=True)
 
 
 def test_the_pages_need_a_login(client):
