@@ -87,8 +87,8 @@ def send_wecom(key, text, transport):
 
 def dingtalk_sign(secret, timestamp_ms):
     """DingTalk's signature for signed mode, url-encoded, as the robot's docs define it."""
-    to_sign = f"{timestamp_ms}\n{secret}".encode("utf-8")
-    digest = hmac.new(secret.encode("utf-8"), to_sign, hashlib.sha256).digest()
+    to_sign = f"{timestamp_ms}\n{secret}".encode()
+    digest = hmac.new(secret.encode(), to_sign, hashlib.sha256).digest()
     return quote_plus(base64.b64encode(digest))
 
 

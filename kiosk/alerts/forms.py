@@ -18,7 +18,8 @@ from .labels import SECURITY_LABELS, TRIGGER_LABELS
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 SIGN_SECRET = re.compile(r"^[\x21-\x7e]{8,128}$")
-HOST = re.compile(r"^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?"
+HOST = re.compile(rf"^(?=.{{1,253}}$){LABEL}(\.{LABEL})*$")
 ADDRESS = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$")
 PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
 # Mail logins go over the wire in ASCII (smtplib refuses anything else).
@@ -43,7 +44,7 @@ class ChannelForm(FlaskForm):
             raise ValidationError(_("Please choose from the list."))
 
     def validate_name(self, field):
-        if not PRINTABLE.match(field.data or ""):
+        if not PRINTABLE.fullmatch(field.data or ""):
             raise ValidationError(_("Please use letters, digits and punctuation only."))
 
 
@@ -67,7 +68,7 @@ class DingTalkForm(WebhookForm):
     sign_secret_clear = BooleanField(_l("No signing secret (the robot uses keywords or an IP list)"))
 
     def validate_sign_secret(self, field):
-        if field.data and not SIGN_SECRET.match(field.data.strip()):
+        if field.data and not SIGN_SECRET.fullmatch(field.data.strip()):
             raise ValidationError(_("The signing secret is the text beginning with SEC shown in the "
                                "robot's security settings."))
 
@@ -88,7 +89,7 @@ class EmailForm(ChannelForm):
         DataRequired(message=_l("Please enter at least one address.")), Length(max=2000)])
 
     def validate_host(self, field):
-        if not HOST.match((field.data or "").strip()):
+        if not HOST.fullmatch((field.data or "").strip()):
             raise ValidationError(_("Please enter a server name like smtp.example.com."))
 
     def validate_port(self, field):
@@ -97,21 +98,21 @@ class EmailForm(ChannelForm):
             raise ValidationError(_("The port is a number from 1 to 65535 (usually 465 or 587)."))
 
     def validate_sender(self, field):
-        if not ADDRESS.match((field.data or "").strip()):
+        if not ADDRESS.fullmatch((field.data or "").strip()):
             raise ValidationError(_("Please enter an e-mail address like union@example.com."))
 
     def validate_recipients(self, field):
         found = self.recipient_list()
-        if not found or len(found) > MAX_RECIPIENTS or not all(ADDRESS.match(a) for a in found):
+        if not found or len(found) > MAX_RECIPIENTS or not all(ADDRESS.fullmatch(a) for a in found):
             raise ValidationError(_("Please enter one to 10 e-mail addresses, one per line."))
 
     def validate_username(self, field):
-        if not ASCII_PRINTABLE.match(field.data or ""):
+        if not ASCII_PRINTABLE.fullmatch(field.data or ""):
             raise ValidationError(_("Mail servers take only Latin letters, digits and punctuation "
                                "here."))
 
     def validate_password(self, field):
-        if not ASCII_PRINTABLE.match(field.data or ""):
+        if not ASCII_PRINTABLE.fullmatch(field.data or ""):
             raise ValidationError(_("Mail servers take only Latin letters, digits and punctuation "
                                "here."))
 
@@ -135,7 +136,7 @@ def parse_webhook(text, base_url, param, stored=None):
         if stored:
             return stored
         raise ValueError(_("Please paste the robot's webhook address."))
-    if KEY.match(text):
+    if KEY.fullmatch(text):
         return text
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https"):
@@ -146,7 +147,7 @@ def parse_webhook(text, base_url, param, stored=None):
         raise ValueError(_("This is not the robot's webhook address: it begins with %(base)s",
                            base=base_url))
     values = parse_qs(parts.query).get(param) or [""]
-    if not KEY.match(values[0]):
+    if not KEY.fullmatch(values[0]):
         raise ValueError(_("The address has no valid %(param)s= part: please copy it whole.",
                            param=param))
     return values[0]

@@ -1,6 +1,5 @@
 """Real stand-ins on loopback: a WeCom/DingTalk robot (http.server) and a mail server
 (aiosmtpd with STARTTLS or SSL and a login, on a certificate made for the test)."""
-import asyncio
 import email
 import email.policy
 import json

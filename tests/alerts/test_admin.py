@@ -103,12 +103,14 @@ def test_a_webhook_that_is_not_the_robots_is_refused_kindly(admin, robot, webhoo
 
 @pytest.mark.parametrize("field,value,message", [
     ("port", "70000", "端口是 1 到 65535"), ("port", "0", "端口是 1 到 65535"),
-    ("port", "abc", "端口是 1 到 65535"), ("port", "9" * 5000, "端口是 1 到 65535"), ("port", "４６５", "端口是 1 到 65535"),
+    ("port", "abc", "端口是 1 到 65535"), ("port", "9" * 5000, "端口是 1 到 65535"),
+    ("port", "４６５", "端口是 1 到 65535"),
     ("host", "smtp.example.com\r\nRCPT TO:<x@y>", "请填写服务器地址"),
     ("sender", "a@b.c\nBcc: x@y.z", "请填写电子邮件地址"),
     ("recipients", "chair@example.org, evil\r\nBcc: x@y.z", "请填写 1 到 10 个"),
     ("recipients", "\n".join(f"a{n}@example.org" for n in range(11)), "请填写 1 到 10 个"),
-    ("password", "授权码", "只接受英文字母"), ("security", "none", "不是有效的选择"),
+    ("password", "授权码", "只接受英文字母"), ("password", "pass\n", "只接受英文字母"),
+    ("username", "union@example.org\n", "只接受英文字母"), ("security", "none", "不是有效的选择"),
     ("triggers", ["talk", "gossip"], "请从列表中选择"),
     ("name", "", "请给这个通知渠道起个名字"),
 ])

@@ -41,6 +41,17 @@ def test_an_anonymous_crisis_request_alerts_without_its_text_or_its_time(app, cl
                    delivery.last_attempt_at):
         assert (moment.minute, moment.second, moment.microsecond) == (0, 0, 0)
     assert "我真的" not in str(alert.params)
+    # Once sent, not even the retry bookkeeping keeps a finer time.
+    assert delivery.next_attempt_at is None and delivery.claimed_until is None
+
+
+def test_the_outbox_tables_keep_no_write_order(app):
+    # As the request tables (migration 0008): an anonymous request's alert cannot be
+    # placed between two talk alerts by its position in the file.
+    for table in ("alert", "alert_delivery"):
+        create_sql, = db.execute_sql("SELECT sql FROM sqlite_master WHERE name = ?",
+                                     (table,)).fetchone()
+        assert create_sql.rstrip().endswith("WITHOUT ROWID")
 
 
 def test_a_crisis_reaches_a_channel_that_asked_only_for_urgent_requests(app, client, robot):

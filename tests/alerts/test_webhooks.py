@@ -199,7 +199,7 @@ def test_the_thread_does_not_start_in_tests_unless_asked(app, client):
 def test_two_deliverers_never_send_one_delivery_twice(app, client, robot):
     wecom(triggers="talk")
     dingtalk(triggers="talk")
-    for n in range(4):
+    for _n in range(4):
         upset_and_talk(client, make_member(team=Team.get_or_none(Team.name == "车工一班")
                                            or make_team(name="车工一班")))
     assert AlertDelivery.select().count() == 8
@@ -229,3 +229,22 @@ def test_a_claimed_delivery_cannot_be_claimed_again_until_its_claim_expires(app,
     assert claim(delivery.id, now) is None
     # A deliverer that died mid-send: the row comes back after the claim's time.
     assert claim(delivery.id, now + timedelta(minutes=10)) is not None
+
+
+def test_the_command_line_delivers_what_is_due(app, client, robot, runner):
+    wecom()
+    upset_and_talk(client, chegong_member())
+    result = runner.invoke(args=["alerts", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "Sent 1, to retry 0, given up 0." in result.output
+    assert robot.texts == [TALK_MESSAGE]
+    assert "Sent 0" in runner.invoke(args=["alerts", "deliver"]).output    # nothing twice
+
+
+def test_the_command_line_says_what_failed(tmp_path):
+    app = alerts_app(tmp_path)
+    wecom()
+    upset_and_talk(app.test_client(), chegong_member())
+    result = app.test_cli_runner().invoke(args=["alerts", "deliver"])
+    assert result.exit_code == 0 and "to retry 1" in result.output
+    assert "工会干部群: unreachable" in result.output
