@@ -62,11 +62,8 @@ def _channels_page(settings_form=None, test_result=None, status=200):
         settings_form = AlertSettingsForm(data={"include_names": alert_settings.include_names(),
                                                 "daily_hour": str(alert_settings.daily_hour())})
     waiting = AlertDelivery.select().where(AlertDelivery.status == PENDING).count()
-    failed = (AlertDelivery.select().where((AlertDelivery.status == FAILED)
-                                           & (AlertDelivery.created_at >= utcnow() - timedelta(days=7)))
-              .count())
     return render("admin/alerts/channels.html", channels=channels, form=settings_form,
-                  target=target, test_result=test_result, waiting=waiting, failed=failed,
+                  target=target, test_result=test_result, waiting=waiting, failed=failed_this_week(),
                   kinds=KIND_LABELS), status
 
 
@@ -261,11 +258,15 @@ def retry(delivery_id):
     return redirect_to(url_for("alerts_admin.log"))
 
 
+def failed_this_week():
+    return (AlertDelivery.select().where((AlertDelivery.status == FAILED)
+                                         & (AlertDelivery.created_at >= utcnow() - timedelta(days=7)))
+            .count())
+
+
 def admin_alerts():
     """For the admin home: messages that could not be delivered in the last week."""
-    failed = (AlertDelivery.select().where((AlertDelivery.status == FAILED)
-                                           & (AlertDelivery.created_at >= utcnow() - timedelta(days=7)))
-              .count())
+    failed = failed_this_week()
     if not failed:
         return []
     return [(ngettext("Notifications: %(num)d alert could not be delivered. See the delivery log.",
