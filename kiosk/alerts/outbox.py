@@ -124,16 +124,20 @@ def deliver_due(transport, now=None, limit=50):
     """Send every delivery that is due; return what happened."""
     now = now or utcnow()
     result = RunResult()
-    ids = [row.id for row in AlertDelivery.select(AlertDelivery.id).where(_due(now))
-           .order_by(AlertDelivery.next_attempt_at).limit(limit)]
-    if not ids:
-        return result
-    names = alert_settings.include_names()
-    for delivery_id in ids:
-        token = claim(delivery_id, now)
-        if token is not None:
-            _attempt(delivery_id, token, transport, now, names, result)
-    return result
+    names = None
+    while True:
+        # Batch by batch: each row leaves the due set (sent, rescheduled or claimed
+        # by another deliverer), so this ends.
+        ids = [row.id for row in AlertDelivery.select(AlertDelivery.id).where(_due(now))
+               .order_by(AlertDelivery.next_attempt_at).limit(limit)]
+        if names is None and ids:
+            names = alert_settings.include_names()
+        for delivery_id in ids:
+            token = claim(delivery_id, now)
+            if token is not None:
+                _attempt(delivery_id, token, transport, now, names, result)
+        if len(ids) < limit:
+            return result
 
 
 def _attempt(delivery_id, token, transport, now, names, result):

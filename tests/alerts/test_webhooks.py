@@ -248,3 +248,28 @@ def test_the_command_line_says_what_failed(tmp_path):
     result = app.test_cli_runner().invoke(args=["alerts", "deliver"])
     assert result.exit_code == 0 and "to retry 1" in result.output
     assert "工会干部群: unreachable" in result.output
+
+
+def test_more_alerts_than_one_batch_all_go_out_in_one_run(app, robot):
+    from kiosk.alerts import raise_alert
+    from kiosk.alerts.outbox import deliver_due
+    wecom(triggers="morning_sheet")
+    for n in range(7):
+        raise_alert("morning_sheet", f"morning_sheet:test-{n}", day=f"D{n}")
+    with app.app_context():
+        result = deliver_due(channels.Transport.from_config(app.config), utcnow(), limit=3)
+    assert result.sent == 7 and len(robot.received) == 7
+
+
+def test_old_alerts_leave_with_their_log_but_not_while_they_wait(app):
+    from kiosk.alerts import raise_alert
+    from kiosk.alerts.outbox import purge_before
+    wecom(triggers="morning_sheet")
+    old = utcnow() - timedelta(days=100)
+    raise_alert("morning_sheet", "morning_sheet:sent", now=old, day="A")
+    raise_alert("morning_sheet", "morning_sheet:waiting", now=old, day="B")
+    AlertDelivery.update(status="sent").where(AlertDelivery.alert == Alert.get(
+        Alert.dedupe_key == "morning_sheet:sent").id).execute()
+    assert purge_before(utcnow() - timedelta(days=90)) == 1
+    assert [a.dedupe_key for a in Alert.select()] == ["morning_sheet:waiting"]
+    assert AlertDelivery.select().count() == 1
