@@ -13,6 +13,8 @@
 Times come in as ``now`` so tests can walk the backoff without waiting.
 """
 import logging
+import re
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -111,11 +113,38 @@ def _due(now):
             | ((AlertDelivery.status == SENDING) & (AlertDelivery.claimed_until <= now)))
 
 
-def claim(delivery_id, now):
-    """Take one due delivery for this deliverer; None when another one has it."""
+# An alert about an anonymous request must not store a time finer than the hour, and a
+# retry time stored after the first (failed) attempt would tell the minute of the request.
+# So such a delivery's next try is kept here, in the deliverer's memory: after a restart
+# (or from the timer's own process) it is simply tried at once. Others keep it in the row.
+_coarse_not_before = {}
+_coarse_lock = threading.Lock()
+
+
+def _coarse_waiting(now):
+    with _coarse_lock:
+        for key in [k for k, t in _coarse_not_before.items() if t <= now]:
+            del _coarse_not_before[key]
+        return list(_coarse_not_before)
+
+
+def _hold_coarse(delivery_id, until):
+    with _coarse_lock:
+        if until is None:
+            _coarse_not_before.pop(delivery_id, None)
+        else:
+            _coarse_not_before[delivery_id] = until
+
+
+def claim(delivery_id, now, coarse=False):
+    """Take one due delivery for this deliverer; None when another one has it.
+
+    The claim lapses after ``CLAIM_SECONDS`` (a deliverer that died mid-send); for a
+    coarse alert at the end of the next hour, so that it stores nothing finer."""
     token = uuid.uuid4().hex
-    taken = (AlertDelivery.update(status=SENDING, claim=token,
-                                  claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    until = (hour(now) + timedelta(hours=1, seconds=CLAIM_SECONDS) if coarse
+             else now + timedelta(seconds=CLAIM_SECONDS))
+    taken = (AlertDelivery.update(status=SENDING, claim=token, claimed_until=until)
              .where((AlertDelivery.id == delivery_id) & _due(now)).execute())
     return token if taken else None
 
@@ -126,18 +155,31 @@ def deliver_due(transport, now=None, limit=50):
     result = RunResult()
     names = None
     while True:
-        # Batch by batch: each row leaves the due set (sent, rescheduled or claimed
-        # by another deliverer), so this ends.
-        ids = [row.id for row in AlertDelivery.select(AlertDelivery.id).where(_due(now))
-               .order_by(AlertDelivery.next_attempt_at).limit(limit)]
-        if names is None and ids:
+        # Batch by batch: each row leaves the due set (sent, rescheduled, held in
+        # memory or claimed by another deliverer), so this ends.
+        query = (AlertDelivery.select(AlertDelivery.id, Alert.coarse).join(Alert)
+                 .where(_due(now)).order_by(AlertDelivery.next_attempt_at).limit(limit))
+        held = _coarse_waiting(now)
+        if held:
+            query = query.where(AlertDelivery.id.not_in(held))
+        rows = list(query.tuples())
+        if names is None and rows:
             names = alert_settings.include_names()
-        for delivery_id in ids:
-            token = claim(delivery_id, now)
+        for delivery_id, coarse in rows:
+            token = claim(delivery_id, now, coarse)
             if token is not None:
                 _attempt(delivery_id, token, transport, now, names, result)
-        if len(ids) < limit:
+        if len(rows) < limit:
             return result
+
+
+# Unix times (seconds or milliseconds) and clock times in a server's words: WeCom's
+# "hint: [1618196634_31_…]" would date a coarse alert's attempt to the second.
+_TIMES_IN_WORDS = re.compile(r"\b1\d{9}(\d{3})?|\b\d{1,2}:\d{2}(:\d{2})?\b")
+
+
+def _words(detail, coarse):
+    return _TIMES_IN_WORDS.sub("…", detail) if coarse else detail
 
 
 def _attempt(delivery_id, token, transport, now, names, result):
@@ -148,7 +190,7 @@ def _attempt(delivery_id, token, transport, now, names, result):
     stamp = hour(now) if alert.coarse else now
     mine = (AlertDelivery.id == delivery_id) & (AlertDelivery.claim == token)
     if not channel.enabled:
-        AlertDelivery.update(status=FAILED, next_attempt_at=None, claim=None,
+        AlertDelivery.update(status=FAILED, next_attempt_at=None, claim=None, claimed_until=None,
                              error_kind="disabled", error_detail="").where(mine).execute()
         result.failed += 1
         return
@@ -162,25 +204,39 @@ def _attempt(delivery_id, token, transport, now, names, result):
             log.exception("alerts: sending through channel %d failed unexpectedly", channel.id)
             raise transport_channels.SendError("internal", repr(exc)) from None
     except transport_channels.SendError as exc:
-        attempts = delivery.attempts + 1
-        if now >= delivery.give_up_at:
-            status, next_at = FAILED, None
-            result.failed += 1
-        else:
-            status = PENDING
-            next_at = min(now + timedelta(seconds=retry_delay(attempts)), delivery.give_up_at)
-            result.retrying += 1
-        result.errors.append((channel.name, exc.kind, exc.detail))
-        AlertDelivery.update(status=status, attempts=attempts, next_attempt_at=next_at,
-                             claim=None, claimed_until=None, last_attempt_at=stamp,
-                             error_kind=exc.kind, error_detail=exc.detail).where(mine).execute()
-        log.warning("alerts: sending through channel %d failed (%s: %s)", channel.id,
-                    exc.kind, exc.detail)
+        _failed(delivery, mine, exc, now, stamp, result)
         return
+    _hold_coarse(delivery.id, None)
     AlertDelivery.update(status=SENT, attempts=delivery.attempts + 1, next_attempt_at=None,
                          claim=None, claimed_until=None, last_attempt_at=stamp, sent_at=stamp,
-                         error_kind="", error_detail=answer[:300]).where(mine).execute()
+                         error_kind="", error_detail="" if alert.coarse else answer[:300]
+                         ).where(mine).execute()
     result.sent += 1
+
+
+def _failed(delivery, mine, exc, now, stamp, result):
+    coarse = delivery.alert.coarse
+    attempts = delivery.attempts + 1
+    if now >= delivery.give_up_at:
+        status, next_at = FAILED, None
+        _hold_coarse(delivery.id, None)
+        result.failed += 1
+    else:
+        status = PENDING
+        next_at = min(now + timedelta(seconds=retry_delay(attempts)), delivery.give_up_at)
+        if coarse:
+            _hold_coarse(delivery.id, next_at)
+            next_at = delivery.created_at      # due at once after a restart; nothing finer
+        result.retrying += 1
+    detail = _words(exc.detail, coarse)
+    result.errors.append((delivery.channel.name, exc.kind, detail))
+    AlertDelivery.update(status=status, attempts=attempts, next_attempt_at=next_at,
+                         claim=None, claimed_until=None, last_attempt_at=stamp,
+                         error_kind=exc.kind, error_detail=detail).where(mine).execute()
+    # Not for an anonymous request's alert: the log line's own time would date it.
+    log.log(logging.DEBUG if coarse else logging.WARNING,
+            "alerts: sending through channel %d failed (%s: %s)", delivery.channel_id,
+            exc.kind, detail)
 
 
 def send_alert(channel, trigger, params, include_names, transport):
@@ -197,6 +253,9 @@ def retry_now(delivery, now=None):
     now = now or utcnow()
     if delivery.status not in (PENDING, FAILED):
         return False
+    if delivery.alert.coarse:
+        now = hour(now)
+    _hold_coarse(delivery.id, None)
     (AlertDelivery.update(status=PENDING, next_attempt_at=now,
                           give_up_at=max(delivery.give_up_at, now + timedelta(hours=GIVE_UP_HOURS)))
      .where((AlertDelivery.id == delivery.id) & AlertDelivery.status.in_((PENDING, FAILED)))
@@ -205,11 +264,14 @@ def retry_now(delivery, now=None):
     return True
 
 
-def channel_changed(channel, now=None):
+def channel_changed(channel):
     """After an edit: pending deliveries go out now (the key was fixed), or stop (disabled)."""
     pending = (AlertDelivery.channel == channel.id) & (AlertDelivery.status == PENDING)
+    for row in AlertDelivery.select(AlertDelivery.id).where(pending):
+        _hold_coarse(row.id, None)
     if channel.enabled:
-        AlertDelivery.update(next_attempt_at=now or utcnow()).where(pending).execute()
+        # Due at once: back to when it was raised (a coarse alert's stays on its hour).
+        AlertDelivery.update(next_attempt_at=AlertDelivery.created_at).where(pending).execute()
         _wake_after_request()
     else:
         AlertDelivery.update(status=FAILED, next_attempt_at=None, error_kind="disabled",

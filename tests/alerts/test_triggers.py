@@ -172,3 +172,30 @@ def test_overdue_visits_are_checked_once_a_day_at_the_chairs_hour(app, robot, te
     with app.app_context(), db.connection_context():
         assert run_if_due(morning + timedelta(days=1), tz)
     assert Alert.select().count() == 1
+
+
+def test_an_anonymous_requests_alert_retries_on_schedule_without_storing_when(
+        tmp_path, robot):
+    from kiosk.alerts import outbox
+
+    from .conftest import alerts_app
+    app = alerts_app(tmp_path, robot)
+    wecom(triggers="urgent")
+    robot.answers.append((200, {"errcode": 45009, "errmsg": "api freq out of limit, hint: "
+                                "[1764617483_24_9f1c], at 19:31:23"}))
+    file_request(app.test_client(), category="rights", description="扣工资")
+    start = utcnow()
+    assert deliver(app, start).retrying == 1
+    delivery = AlertDelivery.get()
+    assert delivery.next_attempt_at == delivery.created_at == Alert.get().created_at
+    assert delivery.error_detail == "errcode 45009: api freq out of limit, hint: […_24_9f1c], at …"
+    assert deliver(app, start + timedelta(seconds=29)).sent == 0     # the backoff, in memory
+    assert len(robot.received) == 1
+    assert deliver(app, start + timedelta(seconds=30)).sent == 1
+    assert AlertDelivery.get().error_detail == ""     # a mail server's queue id may date it
+    # After a restart the memory is gone: a waiting one is tried at once.
+    robot.answers.append((500, b"busy"))
+    file_request(app.test_client(), category="rights", description="又扣工资")
+    deliver(app, start)
+    outbox._coarse_not_before.clear()
+    assert deliver(app, start + timedelta(seconds=1)).sent == 1
