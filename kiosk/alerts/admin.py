@@ -61,7 +61,8 @@ def _channels_page(settings_form=None, test_result=None, status=200):
     if settings_form is None:
         settings_form = AlertSettingsForm(data={"include_names": alert_settings.include_names(),
                                                 "daily_hour": str(alert_settings.daily_hour())})
-    waiting = AlertDelivery.select().where(AlertDelivery.status == PENDING).count()
+    waiting = AlertDelivery.select().where((AlertDelivery.status == PENDING)
+                                           & (AlertDelivery.attempts > 0)).count()
     return render("admin/alerts/channels.html", channels=channels, form=settings_form,
                   target=target, test_result=test_result, waiting=waiting, failed=failed_this_week(),
                   kinds=KIND_LABELS), status
