@@ -8,7 +8,7 @@ from kiosk.alerts.models import AlertChannel, AlertDelivery
 from kiosk.models import AuditLog, utcnow
 
 from ..factories import make_member, make_team
-from .conftest import SMTP_PASSWORD, SMTP_USER
+from .conftest import SMTP_PASSWORD, SMTP_USER, closed_port
 from .helpers import WECOM_KEY, deliver, upset_and_talk, wecom
 
 
@@ -62,7 +62,7 @@ def test_a_failed_test_says_why_in_chinese_with_the_servers_words(admin, robot):
 
 
 def test_a_test_to_a_closed_port_says_the_server_cannot_be_reached(admin, robot, app):
-    app.config["ALERTS_WECOM_URL"] = "http://127.0.0.1:9/cgi-bin/webhook/send"
+    app.config["ALERTS_WECOM_URL"] = f"http://127.0.0.1:{closed_port()}/cgi-bin/webhook/send"
     wecom()
     html = admin.post(f"/admin/alerts/{AlertChannel.get().id}/test").get_data(as_text=True)
     assert "无法连接到服务器" in html
