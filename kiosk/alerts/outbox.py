@@ -69,6 +69,7 @@ def raise_alert(trigger, dedupe_key, *, coarse=False, now=None, **params):
     """
     if trigger not in TRIGGERS:
         raise ValueError(f"unknown alert trigger {trigger!r}")
+    dedupe_key = dedupe_key[:120]
     try:
         subscribed = channels_for(trigger)
         if not subscribed or Alert.select().where(Alert.dedupe_key == dedupe_key).exists():
@@ -77,7 +78,7 @@ def raise_alert(trigger, dedupe_key, *, coarse=False, now=None, **params):
         created = hour(now) if coarse else now
         alert_id = uuid.uuid4()
         with db.atomic():
-            Alert.insert(id=alert_id, trigger=trigger, dedupe_key=dedupe_key[:120],
+            Alert.insert(id=alert_id, trigger=trigger, dedupe_key=dedupe_key,
                          params=params, coarse=coarse, created_at=created).execute()
             AlertDelivery.insert_many([
                 {"id": uuid.uuid4(), "alert": alert_id, "channel": channel.id,
