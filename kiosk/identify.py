@@ -201,7 +201,15 @@ def register_after_identify(app, hook):
 
 def _after(member):
     target = request.values.get("next")
-    next_url = safe_next(target) if target else url_for("identify.hello")
+    return after_identify(member, safe_next(target) if target else url_for("identify.hello"))
+
+
+def after_identify(member, next_url):
+    """Where a member goes once identified or proven: a hook's screen first, else ``next_url``.
+
+    Called on every way in — a photo tap, a staff number, a badge, a PIN after a
+    claim, a PIN just set up — so that what a hook shows once a day (the birthday
+    greeting) does not depend on the way the worker identified."""
     for hook in current_app.extensions.get("kiosk_after_identify", []):
         first = hook(member, next_url)
         if first:
