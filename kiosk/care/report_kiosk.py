@@ -17,8 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from ..cleaning import clean_text
 from ..htmx import redirect_to, render
-from ..models import utcnow
 from ..identify import keep_alive, member_required, proven_member
+from ..models import utcnow
 from . import kiosk_bp as bp
 from . import reports, station_tz
 from .calendar_data import local_today
