@@ -214,3 +214,12 @@ def test_the_chairs_pages_need_a_login(client):
     response = client.post(f"/admin/care/reports/{item.id}/confirm", data={"day": "2026-01-01"})
     assert response.status_code in (302, 303, 400, 401, 403)
     assert ReportedEvent.get_by_id(item.id).status == "pending"
+
+
+def test_a_step_by_htmx_swaps_only_the_form(client, worker):
+    response = client.post("/care/report/hospital", headers={"HX-Request": "true"},
+                           data={"day": today().isoformat(), "text": "市医院", "step": "end:on"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<form id="care-report-form"') and "<html" not in html
+    assert 'name="end_day"' in html and "市医院" in html

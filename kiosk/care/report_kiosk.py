@@ -33,24 +33,22 @@ class ReportKind:
     text_label: str
     text_field: str       # "place" (the hospital) or "what"
     text_required: bool
-    icon: str             # an emoji: no image to load, legible at any size
 
 
 KINDS = {
     "wedding": ReportKind(_l("I got married"), _l("The union congratulates you"),
                           _l("Wedding date"), _l("Anything else to tell the union (optional)"),
-                          "what", False, "💍"),
+                          "what", False),
     "birth": ReportKind(_l("We had a baby"), _l("The union congratulates you"),
                         _l("The baby's date of birth"),
-                        _l("Anything else to tell the union (optional)"), "what", False, "👶"),
+                        _l("Anything else to tell the union (optional)"), "what", False),
     "hospital": ReportKind(_l("I am in hospital"), _l("The union comes to see you"),
-                           _l("Admitted on"), _l("Which hospital"), "place", True, "🏥"),
+                           _l("Admitted on"), _l("Which hospital"), "place", True),
     "retirement": ReportKind(_l("I am retiring"), _l("The union comes to see you"),
                              _l("Retirement date"),
-                             _l("Anything else to tell the union (optional)"), "what", False,
-                             "🎖"),
+                             _l("Anything else to tell the union (optional)"), "what", False),
     "hardship": ReportKind(_l("My family is in difficulty"), _l("The union comes to see you"),
-                           _l("When it happened"), _l("What happened"), "what", True, "🤝"),
+                           _l("When it happened"), _l("What happened"), "what", True),
 }
 THANKS = {
     "wedding": _l("Congratulations on your wedding!"),
