@@ -51,8 +51,9 @@ def report(member, kind, day, *, end_day=None, place="", what=""):
         waiting = mine.where(ReportedEvent.status == PENDING).count()
         if recent >= MAX_PER_DAY or waiting >= MAX_PENDING:
             raise TooMany()
-        return ReportedEvent.create(member=member, kind=kind, day=day, end_day=end_day,
-                                    place=place[:PLACE_MAX], what=what[:WHAT_MAX])
+        reported = ReportedEvent.create(member=member, kind=kind, day=day, end_day=end_day,
+                                        place=place[:PLACE_MAX], what=what[:WHAT_MAX])
+    return reported
 
 
 def _decide(report_id, status, by_admin, **values):

@@ -33,7 +33,7 @@ def test_a_worker_tells_the_union_of_a_hospital_stay(oriented_page, orientation)
     make_pin(member, "3691")
     today = local_today("Asia/Shanghai")
     page.goto("/")
-    page.locator(".tile", has_text="有喜事").tap()
+    page.locator(".tile", has_text="喜事·难事").tap()
     # A report goes out under the worker's name: proof, not a photo tap.
     page.get_by_role("link", name=re.compile("输入工号")).tap()
     type_on_keypad(page, "3307")
