@@ -223,3 +223,11 @@ def test_a_step_by_htmx_swaps_only_the_form(client, worker):
     assert response.status_code == 200
     assert html.lstrip().startswith('<form id="care-report-form"') and "<html" not in html
     assert 'name="end_day"' in html and "市医院" in html
+
+
+def test_the_worker_sees_the_chairs_answer_next_time(admin, client):
+    item = reported_event(client, "wedding")
+    admin.post(f"/admin/care/reports/{item.id}/confirm",
+               data={"kind": "wedding", "day": item.day.isoformat()})
+    prove(client, item.member)
+    assert "工会已确认" in client.get("/care/report").get_data(as_text=True)
