@@ -174,6 +174,8 @@ def test_the_chair_confirms_with_corrected_dates_and_it_counts(admin, client):
     item = ReportedEvent.get_by_id(item.id)
     assert (item.status, item.decided_by, item.event_id) == ("confirmed", "chair", event.id)
     assert [o.member.name for o in calendar(today()).due] == ["孙磊"]
+    member_html = admin.get(f"/admin/care/members/{item.member_id}").get_data(as_text=True)
+    assert "chair · 职工在驿站报告" in member_html
     log = AuditLog.get(AuditLog.action == "care report confirmed")
     assert log.actor == "chair" and "reported" in log.detail
     # Once answered, it cannot be answered again.

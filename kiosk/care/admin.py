@@ -121,8 +121,10 @@ def member_events(member_id):
     events = member.care_events.order_by(CareEvent.day.desc())
     visits = member.care_visits.order_by(CareVisit.day.desc())
     reported = list(ReportedEvent.pending().where(ReportedEvent.member == member))
+    from_kiosk = {r.event_id for r in ReportedEvent.select(ReportedEvent.event)
+                  .where((ReportedEvent.member == member) & ReportedEvent.event.is_null(False))}
     return render("admin/care/member.html", member=member, form=form, events=events,
-                  visits=visits, reported=reported), status
+                  visits=visits, reported=reported, from_kiosk=from_kiosk), status
 
 
 @admin_bp.route("/record/<uuid:member_id>/<kind>/<due>", methods=["GET", "POST"])
