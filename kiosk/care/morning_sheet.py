@@ -111,6 +111,6 @@ def summary_line(sheet):
     """One line of counts, no names: for the "morning sheet ready" alert."""
     counts = sheet.counts()
     return _("Morning sheet %(day)s: %(upset)d upset today (%(talk)d want to talk), "
-             "%(open)d follow-ups open, %(requests)d crisis or urgent requests, "
+             "%(open)d earlier upset days open, %(requests)d crisis or urgent requests, "
              "%(birthdays)d birthdays today, %(due)d greetings or visits due, "
              "%(overdue)d past due.", day=sheet.day.isoformat(), **counts)

@@ -102,7 +102,7 @@ def _header(page, sheet):
 def _counts(page, counts):
     boxes = [(_("Upset today"), counts["upset"], False),
              (_("Want to talk"), counts["talk"], True),
-             (_("Follow-ups open"), counts["open"], False),
+             (_("Earlier days open"), counts["open"], False),
              (_("Crisis or urgent"), counts["requests"], True),
              (_("Birthdays today"), counts["birthdays"], False),
              (_("Visits due"), counts["due"], False),
