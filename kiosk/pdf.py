@@ -9,16 +9,19 @@ Collection (.ttc) with CFF outlines — and subsets it (the PDF gets a CID
 "Type 0C" font of the glyphs used). ReportLab's TTFont takes TrueType outlines
 only, so it would need another font package or a converted copy of the font.
 
-No Flask here except ``download``: scripts and the CLI call the rest.
+No Flask here except ``download`` and ``init_app``: scripts and the CLI call the rest.
 """
 import io
 import os
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from flask import make_response
+from flask import current_app, flash, make_response, redirect, request, url_for
+from flask_babel import gettext as _
 from fpdf import FPDF
 
 from . import qr
+from .next_url import safe_next
 
 A4_MM = (210, 297)
 MM_PER_PT = 25.4 / 72
@@ -50,12 +53,17 @@ def find_font(weight="regular"):
                          f"{INSTALL_HINT}")
 
 
+def require_fonts():
+    """Raise CJKFontMissing now, before anything is done that the PDF was to show."""
+    return find_font("regular"), find_font("bold")
+
+
 def document(title, author="station kiosk"):
     """An A4 portrait document in mm with the CJK font as ``FAMILY`` ('' and 'B').
 
     Page breaks are the caller's: every layout here places its boxes itself.
     """
-    regular, bold = find_font("regular"), find_font("bold")
+    regular, bold = require_fonts()
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
@@ -159,3 +167,17 @@ def download(data, filename, no_store=True):
     if no_store:
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def init_app(app):
+    app.register_error_handler(CJKFontMissing, _font_missing)
+
+
+def _font_missing(error):
+    """Say what to install instead of a 500 (the poster has its own, older handler)."""
+    current_app.logger.error("PDF: %s", error)
+    flash(_("The PDF cannot be made: the Chinese font is missing on this computer. "
+            "Ask whoever looks after it to install fonts-noto-cjk."))
+    # Back to the page whose button asked for the PDF (a POST's page is its referrer).
+    back = safe_next(urlsplit(request.referrer or "").path, url_for("admin.dashboard"))
+    return redirect(back, code=303)

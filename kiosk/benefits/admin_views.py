@@ -250,7 +250,7 @@ def poster_page():
     if not links:
         flash(_("Choose at least one link for the poster."))
         return redirect(url_for("benefits_admin.links"))
-    pdf.find_font("regular"), pdf.find_font("bold")
+    pdf.require_fonts()
     return render("admin/benefits/poster.html", links=links,
                   sheets=poster.sheets_needed(len(links)),
                   link_ids=[str(link.id) for link in links])

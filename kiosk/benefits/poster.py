@@ -105,7 +105,7 @@ def _wrap(content, size, bold, max_width):
 
 def layout(items, printed_on):
     """The sheets for ``items`` (PosterItem), in order: each a list of Text/Box/Code."""
-    pdf.find_font("regular"), pdf.find_font("bold")  # fail before laying out anything
+    pdf.require_fonts()  # fail before laying out anything
     chunks = [items[i:i + PER_SHEET] for i in range(0, len(items), PER_SHEET)] or [[]]
     return [_sheet(chunk, n + 1, len(chunks), printed_on) for n, chunk in enumerate(chunks)]
 
