@@ -83,19 +83,24 @@ def font(pdf, size_mm, bold=False, colour=INK):
     pdf.set_text_color(*colour)
 
 
-def text(pdf, x, y, content, align="L", width=0):
-    """One line with its *top* at ``y``: left at ``x``, or centred/right in ``width`` from x."""
-    size_mm = pdf.font_size  # fpdf2 keeps the current size in user units (mm)
+def text(pdf, x, y, content, size, width, bold=False, colour=INK, align="L"):
+    """One line of em ``size`` mm with its box's top at ``y``, left-aligned from ``x`` or
+    centred/right ("C"/"R") in ``width``; cut with an ellipsis to fit. Returns the y below.
+
+    The box is 1.2 em high, so the baseline lies at 0.9 em (what ``poster.to_png`` copies).
+    """
+    font(pdf, size, bold, colour)
     pdf.set_xy(x, y)
-    pdf.cell(w=width, h=size_mm * 1.2, text=content, align=align)
+    pdf.cell(w=width, h=size * 1.2, text=fit(pdf, content, width - 0.5), align=align)
+    return y + size * 1.2
 
 
-def wrap(pdf, content, max_width):
-    """Lines of ``content`` that fit ``max_width`` in the current font; Chinese breaks
-    between any two characters, so no word splitting is needed."""
+def wrap(content, max_width, width_of):
+    """Lines of ``content`` no wider than ``max_width`` as ``width_of(text)`` measures;
+    Chinese breaks between any two characters, so no word splitting is needed."""
     lines, line = [], ""
     for ch in content:
-        if line and pdf.get_string_width(line + ch) > max_width:
+        if line and width_of(line + ch) > max_width:
             lines.append(line)
             line = ch.lstrip()
         else:

@@ -42,33 +42,26 @@ def _cut_lines(doc):
     doc.set_dash_pattern()
 
 
-def _text(doc, x, y, content, size, width, bold=False, colour=pdf.INK):
-    pdf.font(doc, size, bold, colour)
-    doc.set_xy(x, y)
-    doc.cell(w=width, h=size * 1.2, text=pdf.fit(doc, content, width))
-    return y + size * 1.2
-
-
 def _slip(doc, slip, x, y, steps, note):
     width = SLIP_W - 2 * PAD
     member = slip["member"]
-    y = _text(doc, x, y, _("Personal PIN set-up slip"), 5, width, bold=True, colour=pdf.RED)
+    y = pdf.text(doc, x, y, _("Personal PIN set-up slip"), 5, width, bold=True, colour=pdf.RED)
     y += 1
-    y = _text(doc, x, y, f"{member.name} · {member.team.workshop.name} · {member.team.name}",
+    y = pdf.text(doc, x, y, f"{member.name} · {member.team.workshop.name} · {member.team.name}",
               4.6, width, bold=True)
-    y = _text(doc, x, y + 0.6, f"{_('Staff number')} {member.staff_no}", 4, width)
+    y = pdf.text(doc, x, y + 0.6, f"{_('Staff number')} {member.staff_no}", 4, width)
     pdf.font(doc, 4)
     label = _("Set-up code")
     doc.set_xy(x, y + 2.2)
     doc.cell(w=doc.get_string_width(label) + 2, h=9.6, text=label)
     code_x = x + doc.get_string_width(label) + 2
-    y = _text(doc, code_x, y + 1, slip["code"], 8.5, width - (code_x - x), bold=True) + 1.5
+    y = pdf.text(doc, code_x, y + 1, slip["code"], 8.5, width - (code_x - x), bold=True) + 1.5
     pdf.font(doc, 3.4)
     for number, step in enumerate(steps, 1):
-        for k, line in enumerate(pdf.wrap(doc, step, width - 4)):
+        for k, line in enumerate(pdf.wrap(step, width - 4, doc.get_string_width)):
             doc.set_xy(x, y)
             doc.cell(w=4, h=4.3, text=f"{number}." if k == 0 else "")
             doc.set_xy(x + 4, y)
             doc.cell(w=width - 4, h=4.3, text=line)
             y += 4.3
-    _text(doc, x, y + 1.2, note, 3.1, width, colour=pdf.MUTED)
+    pdf.text(doc, x, y + 1.2, note, 3.1, width, colour=pdf.MUTED)

@@ -26,7 +26,7 @@ MARGIN = 10
 MAX_CODE = 150   # one code alone: larger is no easier to scan
 # Text heights in mm (title, description, link) by codes on the sheet: 1, 2, 3-4.
 TEXT_MM = {1: (11, 6, 4.4), 2: (7.5, 4.6, 3.8), 3: (6.5, 4.4, 3.6)}
-# Baseline of a one-line box of em ``size``: the same in both drawings (fpdf2's cell).
+# Baseline of a one-line box of em ``size``: the same in both drawings (``pdf.text``).
 BASELINE = 0.9
 WHITE = (255, 255, 255)
 
@@ -91,16 +91,7 @@ def text_width(content, size, bold=False):
 
 
 def _wrap(content, size, bold, max_width):
-    lines, line = [], ""
-    for ch in content:
-        if line and text_width(line + ch, size, bold) > max_width:
-            lines.append(line)
-            line = ch.lstrip()
-        else:
-            line += ch
-    if line:
-        lines.append(line)
-    return lines or [""]
+    return pdf.wrap(content, max_width, lambda text: text_width(text, size, bold))
 
 
 def layout(items, printed_on):
@@ -188,10 +179,8 @@ def to_pdf(sheets):
                 pdf.qr_code(doc, element.symbol, element.x, element.y, element.unit,
                             element.logo)
             else:
-                pdf.font(doc, element.size, element.bold, element.colour)
-                doc.set_xy(element.x, element.y)
-                doc.cell(w=element.width, h=element.size * 2 * (BASELINE - 0.3),
-                         text=element.content, align=element.align)
+                pdf.text(doc, element.x, element.y, element.content, element.size,
+                         element.width, element.bold, element.colour, element.align)
     return pdf.to_bytes(doc)
 
 

@@ -29,10 +29,7 @@ class _Page:
         self.y = MARGIN
 
     def line(self, x, content, width, size=TEXT, bold=False, colour=pdf.INK, align="L"):
-        pdf.font(self.doc, size, bold, colour)
-        self.doc.set_xy(x, self.y)
-        self.doc.cell(w=width, h=size * 1.2, text=pdf.fit(self.doc, content, width - 1),
-                      align=align)
+        pdf.text(self.doc, x, self.y, content, size, width, bold, colour, align)
 
     def rule(self, colour=pdf.RULE, weight=0.3):
         self.doc.set_fill_color(*colour)
@@ -49,7 +46,7 @@ class _Page:
         """``cells``: (width, text, bold, colour); a tick box first."""
         self.doc.set_draw_color(*pdf.MUTED)
         self.doc.set_line_width(0.25)
-        self.doc.rect(MARGIN + 0.5, self.y + 0.9, 2.8, 2.8)
+        self.doc.rect(MARGIN + 0.5, self.y + 0.45, 2.7, 2.7)  # sits on the baseline
         x = MARGIN + 6
         for width, content, bold, colour in cells:
             self.line(x, content or "", width, bold=bold, colour=colour)
