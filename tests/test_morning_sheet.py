@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kiosk.care import morning_sheet_files as sheet_files
-from kiosk.care.morning_sheet import build, summary_line
+from kiosk.care.morning_sheet import build, on_ready, summary_line
 from kiosk.care.records import record_event
 from kiosk.models import AuditLog
 from kiosk.mood.records import request_talk
@@ -156,6 +156,16 @@ def test_the_cli_writes_the_days_sheet_privately_and_prints_no_names(app, runner
     with open(path, "rb") as fh:
         assert "李强" in pdf_text(fh.read(), tmp_path)
     assert AuditLog.get(AuditLog.action == "morning sheet").detail == day.isoformat()
+
+
+def test_a_stored_sheet_is_announced_to_whoever_listens(app, runner):
+    """The hook the "morning sheet ready" alert hangs on: the sheet and its file."""
+    a_morning(app)
+    heard = []
+    on_ready(app, lambda sheet, path: heard.append((summary_line(sheet), path)))
+    result = runner.invoke(args=["care", "morning-sheet"])
+    assert result.exit_code == 0, result.output
+    assert heard == [tuple(result.output.splitlines()[1::-1])]
 
 
 def test_the_cli_refuses_a_date_it_cannot_read(runner):

@@ -9,7 +9,7 @@ from ..db import db
 from ..models import AuditLog, utcnow
 from ..pdf import CJKFontMissing
 from . import morning_sheet_files as sheet_files
-from .morning_sheet import build, summary_line
+from .morning_sheet import announce_ready, build, summary_line
 from .morning_sheet_pdf import render
 
 care_command = AppGroup("care", help="The six promises (三必贺三必访) and the morning sheet.")
@@ -47,4 +47,5 @@ def morning_sheet_command(day, if_due):
             raise click.ClickException(str(exc)) from None
         path = sheet_files.store(sheet.day, data)
         AuditLog.record("cli", "morning sheet", "", sheet.day.isoformat())
+        announce_ready(current_app, sheet, path)
     click.echo(f"{path}\n{summary_line(sheet)}")

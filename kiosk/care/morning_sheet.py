@@ -107,6 +107,18 @@ def _requests():
     return lines
 
 
+def on_ready(app, callback):
+    """Have ``callback(sheet, path)`` called each time the CLI (the daily timer) has
+    stored a sheet: the hook for a "morning sheet ready" alert. It runs with the
+    database connected; what it raises fails the command after the file is written."""
+    app.extensions.setdefault("morning_sheet_ready", []).append(callback)
+
+
+def announce_ready(app, sheet, path):
+    for callback in app.extensions.get("morning_sheet_ready", []):
+        callback(sheet, path)
+
+
 def summary_line(sheet):
     """One line of counts, no names: for the "morning sheet ready" alert."""
     counts = sheet.counts()
