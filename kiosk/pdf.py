@@ -91,6 +91,8 @@ def text(pdf, x, y, content, size, width, bold=False, colour=INK, align="L"):
     """
     font(pdf, size, bold, colour)
     pdf.set_xy(x, y)
+    # Babel's English times ("7:00 AM") use U+202F, a space Noto CJK has no glyph for.
+    content = content.replace("\u202f", " ")
     pdf.cell(w=width, h=size * 1.2, text=fit(pdf, content, width - 0.5), align=align)
     return y + size * 1.2
 

@@ -228,3 +228,13 @@ def test_stored_sheets_are_listed_served_uncached_and_old_ones_dropped(app, admi
     assert response.data == b"%PDF-1.4 yesterday" and response.headers["Cache-Control"] == "no-store"
     for bad in ("2026-10-01", "20261201", "2026-13-45", "..%2Fsecret_key", "x" * 300):
         assert admin.get(f"/admin/care/morning-sheets/{bad}.pdf").status_code == 404, bad
+
+
+def test_in_english_the_pdf_keeps_every_character(app, admin, tmp_path):
+    """Babel writes "7:00 AM" with a narrow no-break space the CJK font lacks."""
+    a_morning(app)
+    with admin.session_transaction() as session:
+        session["lang"] = "en"
+    words = pdf_text(admin.get("/admin/care/morning-sheet.pdf").data, tmp_path)
+    assert "The chair's morning sheet" in words and "Wants to talk" in words
+    assert "checked in at 7:00 AM" in words and "Upset today and asking to talk (2)" in words

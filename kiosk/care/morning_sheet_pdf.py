@@ -37,7 +37,8 @@ class _Page:
 
     def heading(self, title, count):
         self.y += 2.5
-        self.line(MARGIN, f"{title}（{count}）", WIDTH, HEADING, bold=True)
+        self.line(MARGIN, _("%(title)s (%(num)d)", title=title, num=count), WIDTH, HEADING,
+                  bold=True)
         self.y += HEADING * 1.2 + 0.6
         self.rule(pdf.INK, 0.35)
         self.y += 1
