@@ -30,7 +30,7 @@ admin_bp.context_processor(template_labels)
 
 def init_app(app):
     from ..tiles import AdminSection, register_admin_alerts, register_admin_section
-    from . import admin, deliverer
+    from . import admin, deliverer, triggers
     from .cli import alerts_command
     app.register_blueprint(admin_bp)
     register_admin_section(app, AdminSection("alerts_admin.channels", _l("Notifications"),
@@ -39,3 +39,5 @@ def init_app(app):
     register_admin_alerts(app, admin.admin_alerts)
     deliverer.init_app(app)
     app.cli.add_command(alerts_command)
+    from ..care.morning_sheet import on_ready
+    on_ready(app, triggers.sheet_ready)

@@ -77,3 +77,11 @@ def morning_sheet_ready(day, *, upset=0, talk=0, requests=0, care=0):
     """The morning sheet for ``day`` is made: its counts, nothing that names anyone."""
     return raise_alert("morning_sheet", f"morning_sheet:{day.isoformat()}", day=day.isoformat(),
                        upset=int(upset), talk=int(talk), requests=int(requests), care=int(care))
+
+
+def sheet_ready(sheet, path=None):
+    """``kiosk.care.morning_sheet.on_ready`` hook: the timer has written today's sheet."""
+    counts = sheet.counts()
+    return morning_sheet_ready(sheet.day, upset=counts["upset"], talk=counts["talk"],
+                               requests=counts["requests"],
+                               care=counts["birthdays"] + counts["due"] + counts["overdue"])

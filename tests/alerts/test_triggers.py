@@ -13,7 +13,7 @@ from kiosk.models import utcnow
 from kiosk.mood import settings as mood_settings
 from kiosk.service_requests.models import ServiceRequest
 
-from ..factories import make_member, make_team, make_workshop, prove
+from ..factories import make_checkin, make_member, make_team, make_workshop, prove
 from .helpers import HX, deliver, file_request, identify, upset_and_talk, wecom
 
 
@@ -129,6 +129,31 @@ def test_the_alert_is_rolled_back_with_its_event(app, team):
 def test_an_unknown_trigger_is_a_programming_error(app):
     with pytest.raises(ValueError):
         raise_alert("gossip", "x")
+
+
+def test_a_life_event_a_worker_reports_at_the_kiosk_reaches_the_chair_without_its_words(
+        app, client, robot, team):
+    wecom(triggers="life_event")
+    prove(client, make_member(name="孙磊", team=team))
+    response = client.post("/care/report/hospital", data={
+        "day": date.today().isoformat(), "text": "市第一人民医院 心脏手术", "save": "1"})
+    assert response.status_code == 303
+    client.post("/care/report/hospital", data={           # the same report again: one alert
+        "day": date.today().isoformat(), "text": "市第一人民医院 心脏手术", "save": "1"})
+    deliver(app)
+    assert robot.texts == ["车工一班有一位工友在驿站告诉工会一件事（住院），请登录驿站确认"]
+
+
+def test_the_morning_sheet_written_by_the_timer_tells_the_chair(app, robot, runner, team):
+    wecom(triggers="morning_sheet")
+    member = make_member(team=team)
+    make_checkin(member, "upset")
+    result = runner.invoke(args=["care", "morning-sheet"])
+    assert result.exit_code == 0, result.output
+    deliver(app)
+    [text] = robot.texts
+    assert text.endswith("晨报已备好：有点烦1人，想找工会聊聊0人，紧急诉求0条，"
+                         "待办祝贺慰问0项，请登录驿站查看")
 
 
 def test_a_life_event_reported_at_the_kiosk(app, robot, team, admin):
