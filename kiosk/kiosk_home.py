@@ -1,5 +1,5 @@
 """The home (attract) screen, the language switch and the idle reset."""
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, send_from_directory, session, url_for
 
 from .htmx import render
 from .next_url import safe_next
@@ -42,3 +42,20 @@ def reset():
     end_admin_session()
     return redirect(url_for("home.index"), code=303)
 
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker that shows our waiting page when a page change cannot reach
+    the server (static/js/sw.js). Served from the root so that it covers every page;
+    never cached by the browser, so that a new version takes over on the next visit."""
+    response = send_from_directory(current_app.static_folder, "js/sw.js",
+                                   mimetype="text/javascript", max_age=0)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/alive")
+def alive():
+    """Nothing but an answer: the kiosk's pages ask it whether the server is back."""
+    return "", 204, {"Cache-Control": "no-store"}
