@@ -102,7 +102,7 @@ def _request_at_central(app, **fields):
 
 def test_centrals_tracking_page_shows_status_and_public_replies_only(central, caplog):
     code = _request_at_central(central)
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.INFO)      # DEBUG is peewee echoing every query: off in production
     response = central.test_client().get(f"/t/{receipt.grouped(code, '-')}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
