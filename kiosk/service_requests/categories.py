@@ -61,6 +61,49 @@ def get(key):
     return BY_KEY.get(key)
 
 
+# -- topics in either language ------------------------------------------------------
+# A preset topic is stored in the station's language (one topic, one name: the chair's
+# counts and the federation's agree whoever filed it in English) and shown in the
+# screen's. The chair's own topics are stored and shown as the chair wrote them.
+SOMETHING_ELSE = _l("Something else")
+_known_topics = {}
+
+
+def _default_topics():
+    return [topic for category in CATEGORIES for topic in category.default_topics] + [SOMETHING_ELSE]
+
+
+def _topic_forms():
+    """Each preset topic's text in every language → the topic (a lazy string)."""
+    from flask import current_app
+    from flask_babel import force_locale
+    languages = tuple(current_app.config["KIOSK_LANGUAGES"])
+    if languages not in _known_topics:
+        forms = {}
+        for language in languages:
+            with force_locale(language):
+                forms.update({str(topic): topic for topic in _default_topics()})
+        _known_topics[languages] = forms
+    return _known_topics[languages]
+
+
+def stored_topic(topic):
+    """What to store for a chosen topic: a preset one in the station's language."""
+    from flask import current_app
+    from flask_babel import force_locale
+    if not isinstance(topic, str) or topic in _topic_forms():
+        known = _topic_forms().get(str(topic), topic)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return str(known)
+    return topic
+
+
+def topic_label(stored):
+    """A stored topic in the screen's language; the chair's own topics as written."""
+    known = _topic_forms().get(stored)
+    return str(known) if known is not None else stored
+
+
 @dataclass(frozen=True)
 class CategoryConfig:
     category: Category

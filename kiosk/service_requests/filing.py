@@ -62,11 +62,11 @@ def topic(category):
         topics = [str(t) for t in config.topics]
         chosen = None
         if choice == "other":
-            chosen = _("Something else")
+            chosen = categories.stored_topic(categories.SOMETHING_ELSE)
         elif choice in {str(n) for n in range(len(topics))}:
             # Compared as text: "²".isdigit() is True but int("²") fails, and
             # int() of 5,000 digits raises too.
-            chosen = topics[int(choice)]
+            chosen = categories.stored_topic(config.topics[int(choice)])
         if chosen is None:
             error = _("Please choose one of the topics.")
         else:
