@@ -64,8 +64,9 @@ def test_the_statistics_table_reads_well_on_the_chairs_laptop(browser, live_serv
     page.goto("/admin/requests/statistics?months=24")
     name = page.locator("table.sr-stats tbody th", has_text="权益有侵害")
     # The lines the name is set on: one, not one per character.
-    lines = name.evaluate("""el => { const r = document.createRange(); r.selectNodeContents(el);
-                                      return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }""")
+    lines = name.evaluate("""el => {
+        const r = document.createRange(); r.selectNodeContents(el);
+        return new Set([...r.getClientRects()].map(b => Math.round(b.top))).size; }""")
     assert lines == 1, lines
     screenshot(page, f"admin-statistics-{width}")
     context.close()

@@ -25,7 +25,8 @@ OVERFLOW = """() => {
     const box = el.getBoundingClientRect();
     if (!box.width || !box.height || getComputedStyle(el).visibility === "hidden") continue;
     if ((box.right > width + 1 || box.left < -1) && !scrolls(el)) {
-      out.push(`${el.tagName.toLowerCase()}.${el.className} ${Math.round(box.left)}–${Math.round(box.right)}`);
+      const where = `${Math.round(box.left)}–${Math.round(box.right)}`;
+      out.push(`${el.tagName.toLowerCase()}.${el.className} ${where}`);
     }
   }
   return out.slice(0, 10);

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from waitress.server import create_server
 
 from ..factories import make_member
-from .conftest import PORTRAIT, LiveServer, new_page, screenshot
+from .conftest import LANDSCAPE, PORTRAIT, LiveServer, new_page, screenshot
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir)
 STARTING_PAGE = os.path.abspath(os.path.join(ROOT, "static", "offline.html"))
@@ -73,6 +73,10 @@ def test_the_terminal_boots_before_the_server_and_finds_it(browser, app, port):
     page.goto(f"file://{STARTING_PAGE}?to={kiosk}")
     expect(page.locator("h1:visible")).to_have_text(STARTING)
     screenshot(page, "offline-starting-portrait")
+    page.set_viewport_size(LANDSCAPE)
+    screenshot(page, "offline-starting-landscape")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "offline-starting-phone")
     with ServerOnPort(app, port):
         page.wait_for_url(kiosk, timeout=15_000)
         expect(page.locator("body")).to_have_class("kiosk is-home")
