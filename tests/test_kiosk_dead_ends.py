@@ -157,3 +157,23 @@ def test_a_made_up_reason_is_refused_kindly(client, resolved):
     assert response.status_code == 422
     assert "能说说哪里不满意吗" in response.get_data(as_text=True)
     assert ServiceRequest.get_by_id(resolved.id).status == "resolved"
+
+
+def test_the_chairs_own_topics_may_have_an_english_form(client, admin):
+    form = {}
+    for key in ("suggestion", "learning", "hardship", "counselling", "pay", "rights"):
+        form.update({f"{key}-handled_by": "central" if key == "rights" else "station",
+                     f"{key}-deadline_days": "3", f"{key}-topics": ""})
+    form["pay-topics"] = "加班费 | Overtime pay\n高温补贴"
+    assert admin.post("/admin/requests/settings", data=form).status_code in (200, 303)
+    assert "加班费 | Overtime pay" in admin.get("/admin/requests/settings").get_data(as_text=True)
+    english(client)
+    page = client.get("/service/new/pay").get_data(as_text=True)
+    assert ">Overtime pay</button>" in page and ">高温补贴</button>" in page
+    file_request(client, category="pay", topic="0")
+    filed = ServiceRequest.get(ServiceRequest.receipt_code == receipt_in_session(client))
+    assert filed.topic == "加班费"
+    assert "Pay or benefits · Overtime pay" in client.get("/service/receipt").get_data(as_text=True)
+    with client.session_transaction() as session:
+        session["lang"] = "zh_Hans"
+    assert "待遇有诉求 · 加班费" in client.get("/service/receipt").get_data(as_text=True)
