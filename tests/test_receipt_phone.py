@@ -25,7 +25,7 @@ from kiosk.service_requests import receipt
 from kiosk.service_requests.models import INTERNAL_NOTE, RequestEvent, ServiceRequest
 
 from .conftest import make_app
-from .factories import make_request
+from .factories import make_member, make_request, prove
 from .test_service_requests import file_request, receipt_in_session
 
 CENTRAL = "https://gh.example.cn"
@@ -140,7 +140,7 @@ def pushes(monkeypatch):
     """The syncs that the kiosk started, run in the request (not a thread) for the test."""
     from kiosk.sync import prompt
     started = []
-    monkeypatch.setattr(prompt, "_run", lambda app: started.append(app))
+    monkeypatch.setattr(prompt, "_run", lambda app, anonymous: started.append(anonymous))
     return started
 
 
@@ -151,12 +151,37 @@ def _connect(app):
                          "secret", "test", verify=False)
 
 
-def test_a_rights_request_starts_a_sync_at_once_and_the_receipt_says_so(client, app, pushes):
+def test_a_named_rights_request_starts_a_sync_at_once_and_the_receipt_says_so(client, app,
+                                                                              pushes):
     _connect(app)
-    file_request(client, category="rights")
-    assert len(pushes) == 1
+    member = make_member(name="王芳")
+    client.post("/service/new/rights", data={"topic": "0"})
+    client.post("/service/describe", data={"description": ""})
+    client.post("/service/contact", data={"mode": "named"})
+    prove(client, member)
+    client.post("/service/submit")
+    assert pushes == [False]                       # not anonymous: at once
     html = client.get("/service/receipt").get_data(as_text=True)
     assert "市总工会" in html and "联网时马上发出" in html
+
+
+def test_an_anonymous_rights_request_goes_on_the_hour_and_the_receipt_says_why(client, app,
+                                                                              pushes):
+    _connect(app)
+    file_request(client, category="rights")
+    assert pushes == [True]
+    html = client.get("/service/receipt").get_data(as_text=True)
+    assert "一小时内发出" in html and "整点发送" in html
+
+
+@pytest.mark.parametrize("anonymous, now, expected", [
+    (False, 1_700_000_000, 0),
+    (True, 36_000 * 100 + 3540, 60 + 30),          # 10:59 → 11:00, and 30 s of jitter
+    (True, 36_000 * 100, 3600 + 30),                # on the hour → the next one
+])
+def test_when_the_prompt_sync_starts(anonymous, now, expected):
+    from kiosk.sync import prompt
+    assert prompt.first_delay(anonymous, now=now, jitter=30) == expected
 
 
 def test_a_request_the_station_handles_waits_for_the_night(client, app, pushes):

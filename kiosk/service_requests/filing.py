@@ -212,7 +212,7 @@ def submit():
     _limits().filed(terminal, address)
     if filed.handled_by == categories.CENTRAL:
         # The federation's requests (权益有侵害 by default) do not wait for the night.
-        prompt.push_soon(current_app._get_current_object())
+        prompt.push_soon(current_app._get_current_object(), anonymous=filed.anonymous)
     return _show_receipt(filed)
 
 
@@ -252,13 +252,16 @@ def noted():
 
 def _to_federation(filed):
     """How a request for the city federation gets there: "sent" (it is there), "soon"
-    (a sync has started or starts as soon as the station is online), "sync" (this
-    station is not connected to central: it goes with the sync), or None."""
+    (a sync has started, or starts as soon as the station is online), "within_hour" (an
+    anonymous one goes on the hour: sync/prompt.py), "sync" (this station is not
+    connected to central: it goes with the sync), or None."""
     if filed.handled_by != categories.CENTRAL:
         return None
     if filed.sent_to_central_at is not None:
         return "sent"
-    return "soon" if prompt.enabled(current_app) else "sync"
+    if not prompt.enabled(current_app):
+        return "sync"
+    return "within_hour" if filed.anonymous else "soon"
 
 
 def _render_receipt(filed, confirm):
