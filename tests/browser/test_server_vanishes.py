@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 from waitress.server import create_server
 
 from ..factories import make_member
-from .conftest import LANDSCAPE, PORTRAIT, LiveServer, new_page, screenshot
+from .conftest import CHROMIUM, CHROMIUM_ARGS, LANDSCAPE, PORTRAIT, LiveServer, new_page, screenshot
 
 ROOT = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir)
 STARTING_PAGE = os.path.abspath(os.path.join(ROOT, "static", "offline.html"))
@@ -147,4 +147,60 @@ def test_kiosk_browser_script_starts_on_the_local_page_and_restarts_a_crashed_br
     starts = log.read_text().splitlines()
     assert len(starts) == 2
     for line in starts:
-        assert "--kiosk" in line and "offline.html?to=http://127.0.0.1:5999/" in line
+        assert "--kiosk" in line and "--remote-debugging-pipe" in line
+        assert "offline.html?to=http://127.0.0.1:5999/" in line
+
+
+def renderers(profile):
+    """The pids of the page processes of the Chromium that uses ``profile``."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                # Chromium rewrites its own command line: spaces, not NULs, between arguments.
+                cmdline = fh.read().replace(b"\0", b" ") + b" "
+        except OSError:
+            continue
+        if (b"--type=renderer " in cmdline and b"--top-chrome-webui" not in cmdline
+                and f"--user-data-dir={profile} ".encode() in cmdline):
+            found.append(int(pid))
+    return found
+
+
+def wait_for(condition, seconds=20):
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_the_watchdog_opens_a_crashed_page_again(app, port, tmp_path):
+    """A real Chromium; its page process is killed (what an out-of-memory kill does):
+    the watchdog opens the starting page in that tab, which goes on to the kiosk."""
+    import signal
+    import sys
+
+    from flask import request
+    homes = []
+    app.before_request(lambda: homes.append(1) if request.path == "/" else None)
+    profile = tmp_path / "profile"
+    watchdog = os.path.join(ROOT, "scripts", "kiosk_browser_watchdog.py")
+    with ServerOnPort(app, port) as server:
+        browser = subprocess.Popen(
+            [sys.executable, watchdog, f"file://{STARTING_PAGE}?to={server.url}/", CHROMIUM,
+             "--headless=new", *CHROMIUM_ARGS, f"--user-data-dir={profile}"],
+            stderr=subprocess.PIPE, text=True)
+        try:
+            assert wait_for(lambda: homes), "the starting page never reached the kiosk"
+            assert wait_for(lambda: renderers(profile))
+            before = len(homes)
+            for pid in renderers(profile):
+                os.kill(pid, signal.SIGKILL)
+            assert wait_for(lambda: len(homes) > before), "the crashed page stayed crashed"
+        finally:
+            browser.terminate()
+            _out, errors = browser.communicate(timeout=20)
+    assert "the page crashed" in errors
