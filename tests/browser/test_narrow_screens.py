@@ -137,3 +137,19 @@ def test_centrals_tracking_page_on_a_phone(browser, tmp_path):
             page.goto("/t/1234-5678-90123")
             expect(page.locator("body")).to_contain_text("今晚同步后可查")
             context.close()
+
+
+def test_checking_in_on_a_phone(browser, live_server, seeded):
+    context, page = new_page(browser, SMALL_PHONE, base_url=live_server.url)
+    page.goto("/identify/?mode=keypad&next=/mood/choose")
+    for key in "2046":
+        page.locator(f"[data-key='{key}']").tap()
+    page.get_by_role("button", name="确定").tap()
+    expect(page.locator(".mood-choice[data-mood='happy']")).to_be_visible()
+    assert not page.evaluate(OVERFLOW)
+    screenshot(page, "narrow-mood-choose-360")
+    page.locator(".mood-choice[data-mood='upset']").tap()
+    expect(page.locator(".mood-done")).to_be_visible()
+    assert not page.evaluate(OVERFLOW)
+    screenshot(page, "narrow-mood-done-360")
+    context.close()
