@@ -62,6 +62,17 @@ DEFAULTS = {
     # Central: lookups of /t/<code> per address and hour, and the wrong codes allowed
     # before each further one waits longer (the kiosk's own back-off).
     "TRACKING_LOOKUPS_PER_HOUR": 120,
+    # Alerts to the chair's phone (kiosk/alerts, README "Notification channels"): where the
+    # robots' webhooks live (tests point them at loopback), timeouts, the delivery thread
+    # (None: on, except in tests) and how often it looks for due deliveries, and a CA
+    # file to trust besides the system's for a company mail server.
+    "ALERTS_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+    "ALERTS_DINGTALK_URL": "https://oapi.dingtalk.com/robot/send",
+    "ALERTS_HTTP_TIMEOUT": 5,
+    "ALERTS_SMTP_TIMEOUT": 10,
+    "ALERTS_DELIVERY_THREAD": None,
+    "ALERTS_POLL_SECONDS": 20,
+    "ALERTS_SMTP_CAFILE": None,
 }
 
 # Environment variables read on top of the instance config; ints stay ints.
@@ -70,6 +81,7 @@ ENV_KEYS = [
     "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
     "ADMIN_SESSION_MINUTES", "ADMIN_SESSION_MAX_HOURS", "BABEL_DEFAULT_LOCALE",
     "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "KIOSK_CENTRAL_PUBLIC_URL", "SYNC_PROMPT",
+    "ALERTS_WECOM_URL", "ALERTS_DINGTALK_URL", "ALERTS_DELIVERY_THREAD", "ALERTS_SMTP_CAFILE",
 ]
 
 
