@@ -37,16 +37,16 @@ OVERFLOW = """() => {
 def seeded(app):
     team = make_team(name="车工一班")
     member = make_member(name="王芳", staff_no="2046", team=team)
-    BenefitLink.create(owner="central", title_zh="齐鲁工惠", url="https://example.org/app")
+    link = BenefitLink.create(owner="central", title_zh="齐鲁工惠", url="https://example.org/app")
     Announcement.create(title="夏送清凉", body="七月发放防暑用品。")
-    return {"team": team, "member": member}
+    return {"team": team, "member": member, "link": link}
 
 
 def screens(seeded):
     team = seeded["team"]
     return ["/", "/identify/", "/identify/?mode=keypad", f"/identify/team/{team.id}",
             "/mood/board", f"/mood/board/team/{team.id}", "/service/", "/service/new/hardship",
-            "/service/track", "/notices/", "/benefits/"]
+            "/service/track", "/notices/", "/benefits/", f"/benefits/{seeded['link'].id}"]
 
 
 def no_overflow(page, url):
