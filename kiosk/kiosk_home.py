@@ -1,5 +1,8 @@
 """The home (attract) screen, the language switch and the idle reset."""
-from flask import Blueprint, current_app, redirect, request, session, url_for
+import hashlib
+import os
+
+from flask import Blueprint, Response, current_app, redirect, request, session, url_for
 
 from .htmx import render
 from .next_url import safe_next
@@ -42,3 +45,32 @@ def reset():
     end_admin_session()
     return redirect(url_for("home.index"), code=303)
 
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """The service worker that shows our waiting page when a page change cannot reach
+    the server (static/js/sw.js). Served from the root so that it covers every page;
+    never cached by the browser, so that a new version takes over on the next visit."""
+    folder = current_app.static_folder
+    script = _read(folder, "js/sw.js")
+    # The cache is named for what it keeps: a changed waiting page is a changed worker,
+    # which the browser installs in place of the old one (and drops the old cache).
+    digest = hashlib.sha256(b"".join(_read(folder, name).encode() for name in OFFLINE_FILES))
+    script = script.replace('"kiosk-offline-v1"', f'"kiosk-offline-{digest.hexdigest()[:12]}"')
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
+
+
+# What the service worker keeps for when the server is down (and its cache's name hashes).
+OFFLINE_FILES = ("offline.html", "css/offline.css", "js/offline.js")
+
+
+def _read(folder, name):
+    with open(os.path.join(folder, name), encoding="utf-8") as fh:
+        return fh.read()
+
+
+@bp.get("/alive")
+def alive():
+    """Nothing but an answer: the kiosk's pages ask it whether the server is back."""
+    return "", 204, {"Cache-Control": "no-store"}

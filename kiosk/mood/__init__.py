@@ -49,4 +49,7 @@ def init_app(app):
                                              _l("Upset workers, follow-ups, trends and settings"),
                                              order=20))
     register_admin_alerts(app, care.admin_alerts)
+    from ..identify import register_my_page
+    from . import my_moods
+    register_my_page(app, my_moods.my_page_section)
     app.cli.add_command(mood_command)
