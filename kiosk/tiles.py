@@ -59,3 +59,14 @@ def register_home_strip(app, provider):
 def home_strips(app):
     return [strip for provider in app.extensions.get("kiosk_home_strips", [])
             if (strip := provider())]
+
+
+def register_board_strip(app, provider):
+    """``provider(team_ids)`` returns the same kind of dict as a home strip, limited to
+    the members of those teams (a team's or a workshop's board and wall), or None."""
+    app.extensions.setdefault("kiosk_board_strips", []).append(provider)
+
+
+def board_strips(app, team_ids):
+    return [strip for provider in app.extensions.get("kiosk_board_strips", [])
+            if (strip := provider(team_ids))]

@@ -14,6 +14,7 @@ from ..tiles import (
     AdminSection,
     register_admin_alerts,
     register_admin_section,
+    register_board_strip,
     register_home_strip,
 )
 
@@ -37,6 +38,7 @@ def init_app(app):
     app.register_blueprint(kiosk_bp)
     register_after_identify(app, kiosk.greeting_first)
     register_home_strip(app, kiosk.birthday_strip)
+    register_board_strip(app, kiosk.birthday_strip)      # 本月寿星 on boards and walls too
     register_admin_section(app, AdminSection("care_admin.calendar", _l("Care calendar"),
                                              _l("The six promises: greetings and visits due, "
                                                 "overdue and done"), order=25))

@@ -40,9 +40,10 @@ def init_app(app):
     from .cli import mood_command
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
-    register_tile(app, Tile("mood.start", _l("Weather board"), _l("How are you today?"),
+    # Tile names say what the worker does: check in (an action) or look at the boards.
+    register_tile(app, Tile("mood.start", _l("Check in my mood"), _l("How are you today?"),
                             "mood-weather", order=10, tone="amber"))
-    register_tile(app, Tile("mood.board_index", _l("Team weather board"),
+    register_tile(app, Tile("mood.board_index", _l("See the weather boards"),
                             _l("See how your team feels today"), "mood-board",
                             order=11, tone="blue"))
     register_admin_section(app, AdminSection("mood_admin.care", _l("Weather board care"),
