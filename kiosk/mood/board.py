@@ -91,12 +91,18 @@ def _wall_settings():
 def board_index():
     """Every team with today's counts: tap a team or a workshop to see its board."""
     day = today(mood_settings.load())
-    key = ("overview", str(get_locale()), *_version(day))
+    return render("mood/board_index.html", groups=overview_cached(day, str(get_locale())),
+                  moods=MOODS)
+
+
+def overview_cached(day, locale):
+    """Every listed team's counts for ``day`` (board_data.overview), cached per version."""
+    key = ("overview", locale, *_version(day))
     groups = zones_cache.get(key)
     if groups is None:
         groups = overview(day)
         zones_cache.put(key, groups)
-    return render("mood/board_index.html", groups=groups, moods=MOODS)
+    return groups
 
 
 @bp.get("/board/team/<uuid:team_id>")

@@ -146,7 +146,6 @@ def csp_guard():
 # evaluated into the page through the DevTools protocol, which the page's own
 # Content-Security-Policy does not govern (add_script_tag would insert an inline
 # <script> that the policy rightly refuses): the app's policy stays as strict.
-AXE_VERSION = "4.14.1"
 AXE_JS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, ".cache", "npm",
                       "node_modules", "axe-core", "axe.min.js")
 AXE_FAILS_ON = ("serious", "critical")
@@ -176,7 +175,10 @@ AXE_RUN = """async (disabled) => {
   // preload: false — axe's stylesheet preload parses the page's CSS in <style>
   // elements, which the policy refuses (and reports); only css-orientation-lock
   // needs it, and a kiosk is meant for one orientation at a time anyway.
-  const result = await axe.run(document, { rules, resultTypes: ["violations"], preload: false });
+  // One run at a time: a page's load can ask while a screenshot's run is going.
+  const run = () => axe.run(document, { rules, resultTypes: ["violations"], preload: false });
+  window.__axeQueue = (window.__axeQueue || Promise.resolve()).then(run, run);
+  const result = await window.__axeQueue;
   return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
     nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }));
 }"""
