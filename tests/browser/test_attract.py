@@ -26,7 +26,7 @@ def canteen(app):
     people = [make_member(name=name, team=team if i < 4 else other, photo=True, app=app,
                           badge_code=f"B77{i}")
               for i, name in enumerate(["王芳", "李强", "赵敏", "陈静", "刘洋", "周杰"])]
-    for member, mood in zip(people, ["happy", "happy", "ok", "upset", "happy"]):
+    for member, mood in zip(people[:5], ["happy", "happy", "ok", "upset", "happy"], strict=True):
         make_checkin(member, mood)
     return people
 

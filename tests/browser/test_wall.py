@@ -5,11 +5,10 @@ page indicator, names stay legible from across the room, a clock and the time of
 the server's last answer are always shown, and a wall whose server went quiet says so.
 """
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
-
 
 from ..factories import make_checkin, make_member, make_team, make_workshop
 from .conftest import LANDSCAPE, PORTRAIT, new_page, screenshot
@@ -46,7 +45,8 @@ def visible_cards(page):
                    return { name: name.textContent, bottom: r.bottom, right: r.right,
                             zone: el.closest('[data-zone]').dataset.zone,
                             font: parseFloat(getComputedStyle(name).fontSize),
-                            photo: el.querySelector('img, .mood-card-initial').getBoundingClientRect().width }; })""")
+                            photo: el.querySelector('img, .mood-card-initial')
+                                     .getBoundingClientRect().width }; })""")
 
 
 def assert_fits_the_screen(page, viewport):
@@ -112,7 +112,7 @@ def test_the_wall_shows_the_station_clock_and_when_it_last_heard(browser, live_s
     context, page = new_page(browser, LANDSCAPE, base_url=live_server.url,
                              timezone_id="UTC")     # the TV's own clock is on UTC
     # 00:30 UTC is 08:30 at the station (Asia/Shanghai): the wall tells station time.
-    page.clock.set_fixed_time(datetime(2026, 6, 1, 0, 30, tzinfo=timezone.utc))
+    page.clock.set_fixed_time(datetime(2026, 6, 1, 0, 30, tzinfo=UTC))
     page.goto(f"/mood/wall/team/{team.id}")
     expect(page.locator("[data-clock]")).to_have_text("08:30")
     expect(page.locator(".wall-updated")).to_have_text("更新于 08:30", timeout=5000)
