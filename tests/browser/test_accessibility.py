@@ -10,6 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from kiosk.care.calendar_data import local_today
 from kiosk.notices.models import Announcement
 
 from ..conftest import ADMIN_PASSWORD
@@ -34,11 +35,13 @@ def seed(app):
     make_checkin(people[1], "ok")
     make_checkin(people[2], "upset")
     make_pin(people[3], "3691")
-    make_benefit_link(title_zh="职工普惠")
+    link = make_benefit_link(title_zh="职工普惠")
     Announcement.create(title="夏季防暑降温", body="车间每日供应绿豆汤。")
     filed = make_request("hardship", "大病医疗", events=[("received", ""),
                                                      ("public_reply", "已联系您的班组长。")])
-    return team, people, filed
+    birthday = make_member(name="孙丽", team=team, photo=True, app=app, badge_code="B2000",
+                           birthday=local_today("Asia/Shanghai").replace(year=2000))  # a leap year
+    return team, people, filed, link, birthday
 
 
 def check(page, name, scroll_ok=False):
@@ -58,7 +61,7 @@ def check(page, name, scroll_ok=False):
 
 @pytest.mark.parametrize("viewport", [PORTRAIT, LANDSCAPE], ids=["portrait", "landscape"])
 def test_every_kiosk_screen_fits_and_passes_axe(browser, live_server, app, viewport):
-    team, people, filed = seed(app)
+    team, people, filed, link, birthday = seed(app)
     orientation = "portrait" if viewport is PORTRAIT else "landscape"
     context, page = new_page(browser, viewport, base_url=live_server.url)
     problems = []
@@ -78,7 +81,26 @@ def test_every_kiosk_screen_fits_and_passes_axe(browser, live_server, app, viewp
     visit("/service/new/hardship", "service-topic")
     visit("/service/track", "service-track")
     visit("/benefits/", "benefits")
+    visit(f"/benefits/{link.id}", "benefits-show")
     visit("/notices/", "notices")
+    visit("/attract", "attract")
+    # Photos on screen: a placeholder colour while they load, and not lazy.
+    page.goto(f"/identify/team/{team.id}")
+    first = page.locator(".photo-card img").first
+    assert first.get_attribute("loading") != "lazy"
+    assert first.evaluate("img => getComputedStyle(img).backgroundColor") != "rgba(0, 0, 0, 0)"
+
+    # A badge swipe on home: the birthday greeting first, then the mood question.
+    page.goto("/")
+    page.keyboard.type("B2000", delay=5)
+    page.keyboard.press("Enter")
+    expect(page.locator(".birthday-greeting")).to_be_visible()
+    problems.extend(check(page, f"care-birthday-{orientation}"))
+    page.goto("/service/mine")
+    problems.extend(check(page, f"service-mine-{orientation}"))
+    page.goto("/identify/pin")
+    problems.extend(check(page, f"identify-pin-{orientation}"))
+    page.goto("/reset")
 
     # The mood question and the confirmation, after a badge (proof).
     page.goto("/identify/")

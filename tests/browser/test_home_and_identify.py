@@ -73,7 +73,7 @@ def test_unknown_badge_is_refused_kindly(page):
     expect(page.get_by_role("alert")).to_contain_text("这张工卡还没有登记")
 
 
-def test_idle_screen_returns_home_by_itself(browser, tmp_path):
+def test_idle_screen_ends_on_the_attract_view_by_itself(browser, tmp_path):
     from kiosk.db import db
 
     from ..conftest import make_app

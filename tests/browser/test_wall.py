@@ -69,6 +69,9 @@ def test_a_team_of_up_to_80_fits_the_wall_without_scrolling(browser, live_server
     page.goto(f"/mood/wall/team/{team.id}")
     wait_fitted(page)
     cards = assert_fits_the_screen(page, viewport)
+    # Every photo loads now (later pages too) on a placeholder colour: no white flash.
+    assert page.evaluate("""() => [...document.querySelectorAll('#mood-zones img')].every(img =>
+        img.loading === 'eager' && getComputedStyle(img).backgroundColor !== 'rgba(0, 0, 0, 0)')""")
     orientation = "landscape" if viewport is LANDSCAPE else "portrait"
     screenshot(page, f"wall-{size}-{orientation}")
     if not page.locator(".mood-page:visible").count():
