@@ -71,7 +71,7 @@ def test_a_team_of_up_to_80_fits_the_wall_without_scrolling(browser, live_server
     cards = assert_fits_the_screen(page, viewport)
     # Every photo loads now (later pages too) on a placeholder colour: no white flash.
     assert page.evaluate("""() => [...document.querySelectorAll('#mood-zones img')].every(img =>
-        img.loading === 'eager' && getComputedStyle(img).backgroundColor !== 'rgba(0, 0, 0, 0)')""")
+        img.loading !== 'lazy' && getComputedStyle(img).backgroundColor !== 'rgba(0, 0, 0, 0)')""")
     orientation = "landscape" if viewport is LANDSCAPE else "portrait"
     screenshot(page, f"wall-{size}-{orientation}")
     if not page.locator(".mood-page:visible").count():
@@ -162,4 +162,20 @@ def test_the_wall_names_this_months_birthdays_of_its_team(browser, live_server, 
     expect(strip).not_to_contain_text("外班寿星")          # another team's wall
     assert_fits_the_screen(page, LANDSCAPE)
     screenshot(page, "wall-birthdays-landscape")
+    context.close()
+
+
+def test_a_board_that_fills_up_on_screen_still_fits(browser, live_server, app):
+    """Check-ins arrive while the wall is up: the merged board is sized again."""
+    app.config["MOOD_WALL_POLL_SECONDS"] = 1
+    team, _members = make_crowd(app, 12)
+    context, page = new_page(browser, PORTRAIT, base_url=live_server.url)
+    page.goto(f"/mood/wall/team/{team.id}")
+    wait_fitted(page)
+    big = min(c["photo"] for c in visible_cards(page) if c["zone"] != "none")
+    make_crowd(app, 68, team=team, photos=False)
+    expect(page.locator("#mood-zones .mood-card")).to_have_count(80, timeout=8000)
+    wait_fitted(page)
+    cards = assert_fits_the_screen(page, PORTRAIT)
+    assert min(c["photo"] for c in cards) < big       # smaller photos, everyone still there
     context.close()
