@@ -100,6 +100,10 @@ def test_every_kiosk_screen_fits_and_passes_axe(browser, live_server, app, viewp
     problems.extend(check(page, f"service-mine-{orientation}"))
     page.goto("/identify/pin")
     problems.extend(check(page, f"identify-pin-{orientation}"))
+    page.goto("/care/report")
+    problems.extend(check(page, f"care-report-{orientation}"))
+    page.goto("/care/report/hospital")
+    problems.extend(check(page, f"care-report-hospital-{orientation}"))
     page.goto("/reset")
 
     # The mood question and the confirmation, after a badge (proof).
