@@ -32,7 +32,7 @@ def make_crowd(app, size, team=None, photos=True, moods=MOODS):
 
 
 def wait_fitted(page):
-    page.wait_for_function("document.body.dataset.wallFitted")
+    expect(page.locator("body[data-wall-fitted]")).to_have_count(1)
     # The fit runs again when the fonts are ready: take its settled state.
     page.wait_for_timeout(300)
 
