@@ -179,3 +179,21 @@ def test_a_board_that_fills_up_on_screen_still_fits(browser, live_server, app):
     cards = assert_fits_the_screen(page, PORTRAIT)
     assert min(c["photo"] for c in cards) < big       # smaller photos, everyone still there
     context.close()
+
+
+def test_a_wall_that_hides_the_upset_still_fits(browser, live_server, app):
+    """The chair's setting: 有点烦 and 还没打卡 show their counts only, on the wall too."""
+    from kiosk.mood import settings as mood_settings
+    settings = mood_settings.load()
+    settings.hide_upset_on_boards = True
+    mood_settings.save(settings)
+    team, members = make_crowd(app, 44)
+    context, page = new_page(browser, LANDSCAPE, base_url=live_server.url)
+    page.goto(f"/mood/wall/team/{team.id}")
+    wait_fitted(page)
+    cards = assert_fits_the_screen(page, LANDSCAPE)
+    assert {c["zone"] for c in cards} == {"happy", "ok"}
+    expect(page.locator(".mood-zone.mood-upset .mood-count-only")).to_be_visible()
+    expect(page.locator(".mood-zone.mood-none .mood-count-only")).to_be_visible()
+    screenshot(page, "wall-44-upset-hidden-landscape")
+    context.close()
