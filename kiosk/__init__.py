@@ -76,9 +76,9 @@ def _features(role):
     from . import admin, benefits, kiosk_home, photos, service_requests
     common = [kiosk_home, photos, admin, service_requests, benefits]
     if role == "station":
-        from . import care, identify, mood, notices
+        from . import alerts, care, identify, mood, notices
         from .sync import admin as sync_admin
-        return common + [identify, sync_admin, notices, mood, care]
+        return common + [identify, sync_admin, notices, mood, care, alerts]
     from . import central
     return common + [central]
 

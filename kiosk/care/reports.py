@@ -9,6 +9,7 @@ the same event reported twice (a double tap, a second visit) is one report.
 """
 from datetime import timedelta
 
+from ..alerts import triggers as alert_triggers
 from ..db import write_transaction
 from ..models import utcnow
 from .models import CONFIRMED, DECLINED, PENDING, ReportedEvent
@@ -53,6 +54,8 @@ def report(member, kind, day, *, end_day=None, place="", what=""):
             raise TooMany()
         reported = ReportedEvent.create(member=member, kind=kind, day=day, end_day=end_day,
                                         place=place[:PLACE_MAX], what=what[:WHAT_MAX])
+        # With the report, or not at all: the chair's phone hears of it (never the words).
+        alert_triggers.life_event_reported(reported.id, member, kind)
     return reported
 
 
