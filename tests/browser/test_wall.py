@@ -5,6 +5,7 @@ page indicator, names stay legible from across the room, a clock and the time of
 the server's last answer are always shown, and a wall whose server went quiet says so.
 """
 import re
+import time
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -94,18 +95,27 @@ def test_a_crowd_pages_with_a_visible_page_indicator(browser, live_server, app):
     context, page = new_page(browser, LANDSCAPE, base_url=live_server.url)
     page.goto(f"/mood/wall/workshop/{workshop.id}")
     wait_fitted(page)
-    happy = page.locator(".mood-zone.mood-happy")
-    indicator = happy.locator(".mood-page")
-    expect(indicator).to_have_text(re.compile(r"^第 1/\d+ 页$"))
+    indicator = page.locator(".mood-zone.mood-happy .mood-page")
+    expect(indicator).to_have_text(re.compile(r"^第 \d+/\d+ 页$"))
     pages = int(re.search(r"/(\d+)", indicator.text_content()).group(1))
     assert pages >= 2
     screenshot(page, "wall-workshop-240-paged-landscape")
-    seen = set()
-    for page_no in range(1, pages + 1):
-        expect(indicator).to_have_text(f"第 {page_no}/{pages} 页", timeout=5000)
-        cards = assert_fits_the_screen(page, LANDSCAPE)
-        seen |= {c["name"] for c in cards}
-    assert seen == {m.name for m in everyone}
+    # The pages turn by themselves: watch a whole round, each page with what it shows
+    # (read at once, so that a turn in between cannot mix two pages).
+    shown, seen = {}, set()
+    deadline = time.monotonic() + 40
+    while len(shown) < pages and time.monotonic() < deadline:
+        label, cards = page.evaluate("""() => [
+            document.querySelector('.mood-zone.mood-happy .mood-page').textContent,
+            [...document.querySelectorAll('#mood-zones .mood-card')]
+              .filter(el => el.offsetParent !== null).map(el => el.dataset.card)]""")
+        shown.setdefault(label, set(cards))
+        seen |= set(cards)
+        page.wait_for_timeout(200)
+    assert set(shown) == {f"第 {n}/{pages} 页" for n in range(1, pages + 1)}
+    assert sum(len(cards) for cards in shown.values()) == len(everyone)    # no card twice
+    assert seen == {str(m.id) for m in everyone}
+    assert_fits_the_screen(page, LANDSCAPE)
     context.close()
 
 
