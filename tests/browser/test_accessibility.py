@@ -187,3 +187,14 @@ def test_main_admin_pages_pass_axe_and_skip_to_content(browser, live_server, app
     assert page.evaluate("location.hash") == "#main"
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_axe_runs_under_the_strict_policy_and_finds_what_is_wrong(page):
+    """The check is not vacuous: axe is really evaluated in the page (its CSP unchanged)
+    and reports a critical fault put there on purpose."""
+    page.goto("/")
+    assert axe_violations(page) == []
+    page.evaluate("""() => { const b = document.createElement('button');
+                             document.querySelector('.home').appendChild(b); }""")
+    found = axe_violations(page)
+    assert [v["id"] for v in found] == ["button-name"] and found[0]["impact"] == "critical"
