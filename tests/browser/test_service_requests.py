@@ -295,7 +295,7 @@ def test_idle_terminal_drops_a_half_typed_request_and_says_so(browser, tmp_path)
         expect(page.locator("#idle-warning")).to_be_visible(timeout=8000)
         expect(page.locator("#idle-warning")).to_contain_text("您填写的内容将被清除")
         screenshot(page, "service-idle-warning-portrait")
-        expect(page).to_have_url(re.compile(r"/$"), timeout=8000)
+        expect(page).to_have_url(re.compile(r"/attract$"), timeout=8000)   # the idle view
         page.goto("/service/describe")
         expect(page).to_have_url(re.compile(r"/service/$"))
         context.close()
