@@ -60,15 +60,25 @@
    "pointercancel", "touchcancel", "click"].forEach(function (name) {
     window.addEventListener(name, swallow, { passive: false, capture: true });
   });
+  // Leave once: on a slow terminal the next page takes longer than a tick, and a
+  // second assign() would abort the navigation already under way.
+  var leaving = false;
+  function leave(url) {
+    if (leaving) { return; }
+    leaving = true;
+    window.location.assign(url);
+  }
+  // A page brought back from the back-forward cache keeps its idle timer.
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { leaving = false; } });
   setInterval(function () {
-    if (body.dataset.noIdle !== undefined) { return; }
+    if (body.dataset.noIdle !== undefined || leaving) { return; }
     var idle = (Date.now() - lastActivity) / 1000;
     var left = Math.ceil(idleSeconds - idle);
     if (body.classList.contains("is-home")) {
-      if (attractUrl && left <= 0) { window.location.assign(attractUrl); }
+      if (attractUrl && left <= 0) { leave(attractUrl); }
       return;
     }
-    if (left <= 0) { window.location.assign(homeUrl); return; }
+    if (left <= 0) { leave(homeUrl); return; }
     if (hasForm() && left <= warnSeconds && warning) {
       warning.hidden = false;
       countEl.textContent = String(left);

@@ -88,7 +88,7 @@ def test_a_worker_who_proves_with_a_pin_after_a_photo_tap_is_greeted_on_their_bi
     member = make_member(name="赵敏", team=team, birthday=birthday, photo_consent=False)
     make_pin(member, "3691")
     page.goto("/")
-    page.locator(".tile", has_text="我的信息").tap()
+    page.locator(".tile", has_text="我的主页").tap()
     page.get_by_role("link", name="装配三班").tap()
     page.locator(".photo-card", has_text="赵敏").tap()
     # A photo tap says nothing of the birthday: anyone could have tapped it.
