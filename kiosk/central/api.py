@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from .. import __version__
 from ..models.base import utcnow
-from ..sync import central_store, protocol
+from ..sync import central_store, changelog, protocol
 from ..sync.models import Station
 from ..sync.protocol import SyncError
 
@@ -152,7 +152,7 @@ def push():
 
 @bp.get("/changes")
 def changes():
-    """The change sequence after the station's cursor, one page."""
+    """The change log after the station's cursor, one page (an indexed range read)."""
     try:
         after = int(request.args.get("after", 0))
         limit = int(request.args.get("limit", 500))
@@ -161,8 +161,7 @@ def changes():
     if not 0 <= after <= protocol.MAX_CURSOR or not 1 <= limit <= 5000:
         raise SyncError(protocol.BAD_REQUEST,
                         f"after is 0…{protocol.MAX_CURSOR} and limit 1…5000")
-    central_store.publish()
-    rows, cursor, more = central_store.changes_after(g.station_id, after, limit)
+    rows, cursor, more = changelog.changes_after(g.station_id, after, limit)
     return _ok(changes=rows, next=cursor, more=more)
 
 

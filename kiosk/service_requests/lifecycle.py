@@ -166,8 +166,9 @@ def add_event(request_id, kind, actor, origin, text="", public=None):
             public = False
         else:
             raise NotAllowed(kind)
-        RequestEvent.create(request=request, kind=kind, text=text, public=public,
-                            actor=actor, origin=origin, at=_next_at(request))
+        event = RequestEvent.create(request=request, kind=kind, text=text, public=public,
+                                    actor=actor, origin=origin, at=_next_at(request))
+        _publish(event.id, origin)
         return refresh(request)
 
 
@@ -200,12 +201,25 @@ def rate(request_id, satisfied, origin="station"):
 def _worker_event(request, kind, origin, text=""):
     """An event by the worker; on an anonymous request its times are kept to the hour."""
     if not request.anonymous:
-        return RequestEvent.create(request=request, kind=kind, public=True, actor=WORKER,
-                                   origin=origin, text=text, at=_next_at(request))
+        event = RequestEvent.create(request=request, kind=kind, public=True, actor=WORKER,
+                                    origin=origin, text=text, at=_next_at(request))
+        _publish(event.id, origin)
+        return event
     at = _next_at(request, coarse(utcnow()))
     stamp = coarse(utcnow())
-    RequestEvent.insert(request=request, kind=kind, public=True, actor=WORKER, origin=origin,
-                        text=text, at=at, created_at=stamp, updated_at=stamp).execute()
+    event_id = uuid.uuid4()
+    RequestEvent.insert(id=event_id, request=request, kind=kind, public=True, actor=WORKER,
+                        origin=origin, text=text, at=at, created_at=stamp,
+                        updated_at=stamp).execute()
+    _publish(event_id, origin)
+
+
+def _publish(event_id, origin):
+    """Central's own event goes into the change log, to the station that took the request,
+    in the transaction that wrote it."""
+    if origin == categories.CENTRAL:
+        from ..sync import changelog
+        changelog.record("request_event_central", [event_id])
 
 
 def history(request, public_only=False):

@@ -1,4 +1,4 @@
-"""Central: store pushed batches, keep the change sequence, know the stations.
+"""Central: store pushed batches, know the stations (the change log: changelog.py).
 
 Storing is ``INSERT … ON CONFLICT DO NOTHING`` on the record's UUID (the
 primary key is the guard, so two concurrent retries of one batch cannot both
@@ -12,13 +12,11 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
-from ..db import db, is_sqlite, write_transaction
+from ..db import db, write_transaction
 from ..models.base import utcnow
 from . import kinds as registry
 from .models import (
-    CentralChange,
     CentralConflict,
-    CentralPublished,
     CentralRecord,
     Station,
     StationNonce,
@@ -32,8 +30,6 @@ from .protocol import (
     SyncError,
     canonical_json,
 )
-
-PUBLISH_LOCK = 724_001  # the advisory lock that serialises publishing on PostgreSQL
 
 
 def find_secret(station_id):
@@ -245,69 +241,6 @@ def _materialize(kind, ids):
     data = [json.loads(r.data) for r in rows]
     if data:
         kind.materialize(data)
-
-
-# -- the change sequence (down) ---------------------------------------------
-
-def publish():
-    """Append to the change sequence every central-owned record changed since it was published.
-
-    One publisher at a time (an advisory lock on PostgreSQL, the write lock on
-    SQLite), so sequence numbers become visible in the order they were taken:
-    a station's cursor can never skip a change that commits late.
-    """
-    written = 0
-    with write_transaction():
-        if not is_sqlite():
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PUBLISH_LOCK,))
-        for kind in registry.central_kinds():
-            written += _publish_kind(kind)
-    return written
-
-
-def _publish_kind(kind):
-    model = kind.model
-    published = {str(p.record_id): p for p in
-                 CentralPublished.select().where(CentralPublished.kind == kind.name)}
-    seen = set()
-    written = 0
-    for row in kind.select():
-        rid = str(row.id)
-        seen.add(rid)
-        version = kind.version(row)
-        before = published.get(rid)
-        if before is not None and before.version == version:
-            continue
-        target = kind.target(row) if kind.target else None
-        CentralChange.create(kind=kind.name, record_id=rid, target=target, op="upsert",
-                             data=canonical_json(kind.serialize(row)))
-        (CentralPublished.insert(record_id=rid, kind=kind.name, version=version, target=target)
-         .on_conflict(conflict_target=[CentralPublished.record_id],
-                      update={CentralPublished.version: version}).execute())
-        written += 1
-    for rid, before in published.items():
-        if rid not in seen and before.version != "deleted":
-            CentralChange.create(kind=kind.name, record_id=rid, target=before.target, op="delete",
-                                 data=canonical_json({"id": rid}))
-            before.version = "deleted"
-            before.save()
-            written += 1
-    del model
-    return written
-
-
-def changes_after(station_id, after, limit):
-    """One page of the sequence for a station: (changes, next cursor, more?)."""
-    query = (CentralChange.select()
-             .where((CentralChange.seq > after)
-                    & (CentralChange.target.is_null() | (CentralChange.target == station_id)))
-             .order_by(CentralChange.seq).limit(limit + 1))
-    rows = list(query)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    changes = [{"seq": r.seq, "kind": r.kind, "id": str(r.record_id), "op": r.op,
-                "data": json.loads(r.data)} for r in rows]
-    return changes, (rows[-1].seq if rows else after), more
 
 
 RUN_NUMBERS = ("pushed", "pulled", "conflicts", "bytes_up", "bytes_down", "backlog")

@@ -47,6 +47,7 @@ def main():
 
     from kiosk import create_app
     from kiosk.db import db, migrate
+    from kiosk.sync import changelog
     from kiosk.sync.models import Station
     app = create_app()
     migrate()
@@ -55,6 +56,7 @@ def main():
             station_id, secret = pair.split(":", 1)
             (Station.insert(id=station_id, name=f"驿站 {station_id[:4]}", enterprise="测试企业",
                             secret=secret).on_conflict_ignore().execute())
+        changelog.reconcile()  # as scripts/run-central does at start
     install_fault(os.environ.get("SYNC_FAULT", ""))
     serve(app, host="127.0.0.1", port=port, threads=4, ident="central-test")
 
