@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
+from .. import bulk
 from ..db import db, write_transaction
 from ..models.base import utcnow
 from . import kinds as registry
@@ -98,7 +99,9 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
             incoming[record_id] = (version, data)
     acked, conflicts = [], []
     with write_transaction():
-        for rid, reason in _ownership_refusals(kind, station_id, incoming).items():
+        before, parents = _stored(kind, incoming)
+        for rid, reason in _ownership_refusals(kind, station_id, incoming, before,
+                                               parents).items():
             refused.append((rid, incoming.pop(rid)[1], reason))
         # A record the station should never have sent is set aside, like a conflict:
         # refusing the whole batch would block the station's every later night.
@@ -106,18 +109,16 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
             _set_aside(kind, rid, station_id, data, reason, conflicts)
         if not incoming:
             return acked, conflicts
-        incoming = {rid: (version, kind.digest(data), data)
-                    for rid, (version, data) in incoming.items()}
-        rows = [{"id": rid, "kind": kind.name, "station": station_id,
-                 "parent_id": kind.parent_id(data), "version": version, "digest": digest,
-                 "data": canonical_json(data), "received_at": now, "updated_at": now}
-                for rid, (version, digest, data) in incoming.items()]
-        for i in range(0, len(rows), 200):
-            CentralRecord.insert_many(rows[i:i + 200]).on_conflict_ignore().execute()
-        stored = {str(r.id): r for r in CentralRecord.select().where(
-            CentralRecord.id.in_(list(incoming)))}
-        for rid, (version, digest, data) in incoming.items():
-            have = stored[rid]
+        inserted = _insert_new(kind, station_id, incoming, before, parents, now)
+        updates, fresh = [], []
+        for rid, (version, data) in incoming.items():
+            if rid in inserted:
+                acked.append(rid)
+                if not inserted[rid]:  # not an orphan
+                    fresh.append(data)
+                continue
+            have = before[rid]
+            digest = kind.digest(data)
             reason = None
             if have.kind != kind.name or str(have.station_id) != str(station_id):
                 reason = "another station or kind holds this id"
@@ -125,10 +126,10 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
                 pass
             elif kind.mutable and version > have.version:
                 # The single writer of this record changed it: take the newer write.
-                (CentralRecord.update(version=version, digest=digest, data=canonical_json(data),
-                                      parent_id=kind.parent_id(data), updated_at=now)
-                 .where((CentralRecord.id == rid) & (CentralRecord.version < version))
-                 .execute())
+                updates.append((version, digest, canonical_json(data), kind.parent_id(data),
+                                now, rid, version))
+                if not have.orphan:
+                    fresh.append(data)
             elif kind.mutable and version < have.version:
                 pass  # an older write of the owner, already superseded here
             else:
@@ -137,13 +138,70 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
                 _set_aside(kind, rid, station_id, data, reason, conflicts)
             else:
                 acked.append(rid)
-        if kind.parent_kind:
-            _mark_orphans(incoming)
-        _materialize(kind, [rid for rid in acked])
-        for child_kind, child_ids in _adopt_children(list(incoming)).items():
-            _materialize(registry.get(child_kind), child_ids)
+        bulk.update_many(CentralRecord, ("version", "digest", "data", "parent_id", "updated_at"),
+                         "id", updates, guard=("version", "<"))
+        if fresh and kind.materialize:
+            kind.materialize(fresh)
+        if _has_children(kind) and inserted:
+            for child_kind, child_ids in _adopt_children(list(inserted)).items():
+                _materialize(registry.get(child_kind), child_ids)
         (Station.update(last_seen_at=now).where(Station.id == station_id).execute())
     return acked, conflicts
+
+
+LEDGER_COLUMNS = ("id", "kind", "station", "parent_id", "version", "digest", "data", "orphan",
+                  "received_at", "updated_at")
+# What the ingest reads back of a stored record (never its data, unless a rule needs it).
+STORED_COLUMNS = (CentralRecord.id, CentralRecord.kind, CentralRecord.station,
+                  CentralRecord.version, CentralRecord.digest, CentralRecord.orphan)
+
+
+def _stored(kind, incoming):
+    """({id: stored row}, {parent id: row with data}) for a batch, in two reads at most."""
+    before = _read_stored(list(incoming), with_data=kind.refusal is not None)
+    parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
+    parents = {}
+    if parent_ids:
+        parents = {str(r.id): r for r in CentralRecord.select(
+            CentralRecord.id, CentralRecord.kind, CentralRecord.station, CentralRecord.data)
+            .where(CentralRecord.id.in_(list(parent_ids)))}
+    return before, parents
+
+
+def _read_stored(ids, with_data=False):
+    columns = STORED_COLUMNS + ((CentralRecord.data,) if with_data else ())
+    return {str(r.id): r for r in CentralRecord.select(*columns)
+            .where(CentralRecord.id.in_(ids))} if ids else {}
+
+
+def _insert_new(kind, station_id, incoming, before, parents, now):
+    """Store the records central did not hold; return {id: orphan?} of those inserted.
+
+    One raw ``INSERT … ON CONFLICT DO NOTHING``. On SQLite the write lock is held since
+    ``before`` was read, so every new id is inserted; on PostgreSQL another process may
+    have stored one meanwhile (a station's retry to a second host): RETURNING says which
+    went in, and the others are read now and judged like any stored record.
+    """
+    rows, orphans = [], {}
+    for rid, (version, data) in incoming.items():
+        if rid in before:
+            continue
+        parent_id = kind.parent_id(data)
+        # An event that arrived before its parent is kept, flagged until the parent comes.
+        orphans[rid] = parent_id is not None and parent_id not in parents
+        rows.append((rid, kind.name, station_id, parent_id, version, kind.digest(data),
+                     canonical_json(data), orphans[rid], now, now))
+    returned = bulk.insert_ignore(CentralRecord, LEDGER_COLUMNS, rows, returning="id")
+    if returned is None:
+        return orphans
+    inserted = {str(uuid.UUID(str(i))) for i in returned}
+    raced = [rid for rid in orphans if rid not in inserted]
+    before.update(_read_stored(raced))
+    return {rid: orphan for rid, orphan in orphans.items() if rid in inserted}
+
+
+def _has_children(kind):
+    return any(k.parent_kind == kind.name for k in registry.all_kinds().values())
 
 
 def _set_aside(kind, rid, station_id, data, reason, conflicts):
@@ -154,22 +212,15 @@ def _set_aside(kind, rid, station_id, data, reason, conflicts):
      .on_conflict_ignore().execute())
 
 
-def _ownership_refusals(kind, station_id, incoming):
+def _ownership_refusals(kind, station_id, incoming, before, parents):
     """{id: reason} for the records this station may not write.
 
     The owner of a record is the station that first sent it; the owner of an event's
     parent must be the same station; then the feature's own rule (``kind.refusal``),
     given the stored copy, the parent and the whole push, says what this station may write.
     """
-    if not incoming:
-        return {}
-    before = {str(r.id): r for r in CentralRecord.select().where(
-        CentralRecord.id.in_(list(incoming)))}
-    parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
-    parents = {str(r.id): r for r in CentralRecord.select().where(
-        CentralRecord.id.in_(list(parent_ids)))} if parent_ids else {}
     refusals = {}
-    batch = [data for _version, data in incoming.values()]
+    batch = PushBatch(data for _version, data in incoming.values())
     for rid, (_version, data) in incoming.items():
         have = before.get(rid)
         if have is not None and (have.kind != kind.name
@@ -190,16 +241,13 @@ def _ownership_refusals(kind, station_id, incoming):
     return refusals
 
 
-def _mark_orphans(incoming_ids):
-    """An event that arrived before its parent is kept, flagged until the parent comes."""
-    rows = list(CentralRecord.select(CentralRecord.id, CentralRecord.parent_id)
-                .where(CentralRecord.id.in_(list(incoming_ids))))
-    parents = {str(r.parent_id) for r in rows if r.parent_id}
-    present = {str(r.id) for r in CentralRecord.select(CentralRecord.id)
-               .where(CentralRecord.id.in_(list(parents)))} if parents else set()
-    orphans = [r.id for r in rows if r.parent_id and str(r.parent_id) not in present]
-    if orphans:
-        CentralRecord.update(orphan=True).where(CentralRecord.id.in_(orphans)).execute()
+class PushBatch(list):
+    """The records of one push, as a feature's rule sees them, with a place (``memo``)
+    for what the rule read once for the whole push rather than once per record."""
+
+    def __init__(self, records):
+        super().__init__(records)
+        self.memo = {}
 
 
 def _adopt_children(parent_ids):
