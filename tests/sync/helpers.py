@@ -83,6 +83,8 @@ def central_view(central):
             db.initialize(previous)
     finally:
         database.close()
+        if hasattr(database, "close_all"):
+            database.close_all()  # a pooled PostgreSQL: hang up, the test drops the database
 
 
 def central_count(central, kind=None, orphan=None):
