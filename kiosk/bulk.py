@@ -9,6 +9,8 @@ peewee stores them (a UUID is 32 hex digits on SQLite, for one).
 
 Call inside a transaction (``write_transaction``): the cursor is the transaction's.
 """
+from peewee import UUIDField
+
 from .db import db, is_sqlite
 
 PAGE = 1000
@@ -19,8 +21,20 @@ def _columns(model, names):
     return fields, ", ".join(f'"{f.column_name}"' for f in fields)
 
 
+def _converter(field):
+    target = getattr(field, "rel_field", None) or field
+    if isinstance(target, UUIDField):
+        # The ids of a push are already dashed text (checked): their hex, without a parse.
+        def to_hex(value, db_value=field.db_value):
+            if isinstance(value, str) and len(value) == 36:
+                return value.replace("-", "")
+            return db_value(value)
+        return to_hex
+    return field.db_value
+
+
 def _tuples(fields, rows):
-    converters = [f.db_value for f in fields]
+    converters = [_converter(f) for f in fields]
     return [tuple(convert(value) for convert, value in zip(converters, row, strict=True))
             for row in rows]
 
@@ -74,3 +88,34 @@ def update_many(model, names, key, rows, guard=None):
         return
     from psycopg2.extras import execute_batch
     execute_batch(cursor, sql, values, page_size=PAGE)
+
+
+def select_in(model, names, key, values):
+    """Tuples of ``names`` for the rows whose ``key`` is one of ``values``: one raw SELECT.
+
+    UUIDs come back as the driver gives them (hex on SQLite, dashed text on PostgreSQL):
+    compare them through ``uuid_text``.
+    """
+    if not values:
+        return []
+    fields, column_sql = _columns(model, names)
+    key_field = model._meta.fields[key]
+    keys = [key_field.db_value(v) for v in values]
+    table = f'"{model._meta.table_name}"'
+    if is_sqlite():
+        found = []
+        for i in range(0, len(keys), 900):  # SQLite's bound-parameter limit
+            chunk = keys[i:i + 900]
+            found += db.execute_sql(
+                f'SELECT {column_sql} FROM {table} WHERE "{key_field.column_name}" IN '
+                f'({", ".join("?" * len(chunk))})', chunk).fetchall()
+        return found
+    return db.execute_sql(f'SELECT {column_sql} FROM {table} '
+                          f'WHERE "{key_field.column_name}" = ANY(%s::uuid[])',
+                          (keys,)).fetchall()
+
+
+def uuid_text(value):
+    """A UUID as the dashed text the sync uses, from hex, dashed text or a UUID."""
+    import uuid
+    return str(value if isinstance(value, uuid.UUID) else uuid.UUID(value))

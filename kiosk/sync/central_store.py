@@ -8,6 +8,7 @@ conflict (anything else: set aside for review, never overwritten).
 """
 import json
 import uuid
+from collections import namedtuple
 from datetime import timedelta
 
 from peewee import IntegrityError
@@ -49,12 +50,16 @@ def remember_nonce(station_id, nonce, window_seconds):
             StationNonce.insert(station=station_id, nonce=nonce[:64]).execute()
     except IntegrityError:
         return False
-    # Nonces older than the clock window cannot be replayed (the timestamp check
-    # refuses them first), so they need not be kept.
+    return True
+
+
+def forget_old_nonces(station_id, window_seconds):
+    """Nonces older than the clock window cannot be replayed (the timestamp check refuses
+    them first), so they need not be kept. Once a run (at hello), not once a request;
+    ``flask central purge`` sweeps those of stations that stopped saying hello."""
     cutoff = utcnow() - timedelta(seconds=2 * window_seconds)
     StationNonce.delete().where((StationNonce.station == station_id)
                                 & (StationNonce.seen_at < cutoff)).execute()
-    return True
 
 
 def station_secret(station_id):
@@ -151,27 +156,26 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
 
 LEDGER_COLUMNS = ("id", "kind", "station", "parent_id", "version", "digest", "data", "orphan",
                   "received_at", "updated_at")
-# What the ingest reads back of a stored record (never its data, unless a rule needs it).
-STORED_COLUMNS = (CentralRecord.id, CentralRecord.kind, CentralRecord.station,
-                  CentralRecord.version, CentralRecord.digest, CentralRecord.orphan)
+# What the ingest reads back of a stored record (its data only when a rule needs it).
+Stored = namedtuple("Stored", "id kind station_id version digest orphan data")
 
 
 def _stored(kind, incoming):
-    """({id: stored row}, {parent id: row with data}) for a batch, in two reads at most."""
+    """({id: Stored}, {parent id: Stored with data}) for a batch, in two raw reads at most."""
     before = _read_stored(list(incoming), with_data=kind.refusal is not None)
     parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
-    parents = {}
-    if parent_ids:
-        parents = {str(r.id): r for r in CentralRecord.select(
-            CentralRecord.id, CentralRecord.kind, CentralRecord.station, CentralRecord.data)
-            .where(CentralRecord.id.in_(list(parent_ids)))}
-    return before, parents
+    return before, _read_stored(list(parent_ids), with_data=True)
 
 
 def _read_stored(ids, with_data=False):
-    columns = STORED_COLUMNS + ((CentralRecord.data,) if with_data else ())
-    return {str(r.id): r for r in CentralRecord.select(*columns)
-            .where(CentralRecord.id.in_(ids))} if ids else {}
+    names = ("id", "kind", "station", "version", "digest", "orphan") + (
+        ("data",) if with_data else ())
+    found = {}
+    for row in bulk.select_in(CentralRecord, names, "id", ids):
+        stored = Stored(bulk.uuid_text(row[0]), row[1], bulk.uuid_text(row[2]), *row[3:6],
+                        row[6] if with_data else None)
+        found[stored.id] = stored
+    return found
 
 
 def _insert_new(kind, station_id, incoming, before, parents, now):

@@ -115,14 +115,16 @@ def gunzip_bounded(raw, limit=MAX_BODY, ratio=MAX_RATIO, floor=RATIO_FLOOR):
 
 
 def _depth_problem(value, limit):
+    # Only containers go on the stack: a push is mostly scalars, and this runs on every record.
+    if not isinstance(value, dict | list):
+        return False
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, dict | list):
-            if depth > limit:
-                return True
-            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict)
-                                                  else item))
+        if depth > limit:
+            return True
+        stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)
+                     if isinstance(v, dict | list))
     return False
 
 
