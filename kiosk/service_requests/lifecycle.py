@@ -259,7 +259,7 @@ def refresh_many(request_ids):
                   .order_by(RequestEvent.at, RequestEvent.created_at)):
         events.setdefault(str(event.request_id), []).append(event)
     now, rows = utcnow(), []
-    for rid, (created, anonymous) in requests.items():
+    for rid, (created, anonymous) in sorted(requests.items()):  # one lock order for every host
         values = _derived(created, events.get(rid, []))
         rows.append(tuple(values[name] for name in DERIVED)
                     + (coarse(now) if anonymous else now, rid))
