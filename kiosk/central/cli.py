@@ -52,3 +52,13 @@ def publish():
     with db.connection_context():
         written = changelog.reconcile()
     click.echo(f"{written} change(s) added to the change log.")
+
+
+@central_command.command("purge")
+def purge():
+    """Delete what is past its retention (docs/capacity.md); run daily after the night."""
+    from . import retention
+    with db.connection_context():
+        done = retention.purge()
+    for what, count in done.items():
+        click.echo(f"{what}: {count} deleted")

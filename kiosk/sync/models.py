@@ -122,6 +122,9 @@ class CentralRecord(BaseModel):
     received_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("kind", "received_at"), False),)  # the retention purge (0016)
+
 
 class CentralConflict(BaseModel):
     """Central: a record that arrived with an id central holds with other content."""
@@ -153,8 +156,9 @@ class CentralChange(BaseModel):
     created_at = DateTimeField(default=utcnow, index=True)
 
     class Meta:
-        # A pull is two range reads: target IS NULL, and target = the station (0016).
-        indexes = ((("target", "seq"), False),)
+        # A pull is two range reads: target IS NULL, and target = the station (0016);
+        # the purge finds a record's later changes by (record_id, seq).
+        indexes = ((("target", "seq"), False), (("record_id", "seq"), False))
 
 
 class CentralPublished(BaseModel):
