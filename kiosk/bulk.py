@@ -100,7 +100,8 @@ def select_in(model, names, key, values):
         return []
     fields, column_sql = _columns(model, names)
     key_field = model._meta.fields[key]
-    keys = [key_field.db_value(v) for v in values]
+    convert = _converter(key_field)
+    keys = [convert(v) for v in values]
     table = f'"{model._meta.table_name}"'
     if is_sqlite():
         found = []

@@ -31,6 +31,7 @@ from .protocol import (
     UNKNOWN_KIND,
     SyncError,
     canonical_json,
+    json_digest,
 )
 
 
@@ -193,8 +194,9 @@ def _insert_new(kind, station_id, incoming, before, parents, now):
         parent_id = kind.parent_id(data)
         # An event that arrived before its parent is kept, flagged until the parent comes.
         orphans[rid] = parent_id is not None and parent_id not in parents
-        rows.append((rid, kind.name, station_id, parent_id, version, kind.digest(data),
-                     canonical_json(data), orphans[rid], now, now))
+        text = canonical_json(data)
+        rows.append((rid, kind.name, station_id, parent_id, version, json_digest(text), text,
+                     orphans[rid], now, now))
     returned = bulk.insert_ignore(CentralRecord, LEDGER_COLUMNS, rows, returning="id")
     if returned is None:
         return orphans
