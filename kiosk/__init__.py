@@ -34,7 +34,7 @@ def create_app(test_config=None):
     if app.config["KIOSK_ROLE"] not in ("station", "central"):
         raise ValueError(f"KIOSK_ROLE must be station or central, not {app.config['KIOSK_ROLE']!r}")
 
-    from . import body_limits, db, errors, extensions, logs, security_headers, storage
+    from . import body_limits, db, errors, extensions, logs, pdf, security_headers, storage
     logs.init_app(app)
     security_headers.init_app(app)
     if not app.config.get("SECRET_KEY"):
@@ -44,6 +44,7 @@ def create_app(test_config=None):
     extensions.init_app(app)
     storage.init_app(app)
     errors.init_app(app)
+    pdf.init_app(app)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind a reverse proxy: the client's address (for the login throttle) and
@@ -75,9 +76,9 @@ def _features(role):
     from . import admin, benefits, kiosk_home, photos, service_requests
     common = [kiosk_home, photos, admin, service_requests, benefits]
     if role == "station":
-        from . import care, identify, mood, notices
+        from . import alerts, care, identify, mood, notices
         from .sync import admin as sync_admin
-        return common + [identify, sync_admin, notices, mood, care]
+        return common + [identify, sync_admin, notices, mood, care, alerts]
     from . import central
     return common + [central]
 

@@ -56,6 +56,17 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,  # a kiosk page may stay open all shift
+    # Alerts to the chair's phone (kiosk/alerts, README "Notification channels"): where the
+    # robots' webhooks live (tests point them at loopback), timeouts, the delivery thread
+    # (None: on, except in tests) and how often it looks for due deliveries, and a CA
+    # file to trust besides the system's for a company mail server.
+    "ALERTS_WECOM_URL": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+    "ALERTS_DINGTALK_URL": "https://oapi.dingtalk.com/robot/send",
+    "ALERTS_HTTP_TIMEOUT": 5,
+    "ALERTS_SMTP_TIMEOUT": 10,
+    "ALERTS_DELIVERY_THREAD": None,
+    "ALERTS_POLL_SECONDS": 20,
+    "ALERTS_SMTP_CAFILE": None,
 }
 
 # Environment variables read on top of the instance config; ints stay ints.
@@ -65,6 +76,7 @@ ENV_KEYS = [
     "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
     "ADMIN_SESSION_MINUTES", "ADMIN_SESSION_MAX_HOURS", "BABEL_DEFAULT_LOCALE",
     "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
+    "ALERTS_WECOM_URL", "ALERTS_DINGTALK_URL", "ALERTS_DELIVERY_THREAD", "ALERTS_SMTP_CAFILE",
 ]
 
 

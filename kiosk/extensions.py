@@ -14,9 +14,10 @@ TRANSLATIONS = os.path.join(os.path.dirname(__file__), os.pardir, "translations"
 
 
 def select_locale():
-    """The language a worker chose on this terminal, else the station default."""
-    from flask import current_app
-    chosen = session.get("lang")
+    """The language a worker chose on this terminal, else the station default (also
+    for text made outside a request: the morning sheet's CLI, an alert's summary)."""
+    from flask import current_app, has_request_context
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["KIOSK_LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -44,6 +44,7 @@ PURPOSES = {
     "my_requests": _l("To see the requests you filed"),
     "details": _l("To see your details"),
     "pin": _l("To set up your personal PIN"),
+    "care_report": _l("To tell the union about an event in your life"),
 }
 
 
@@ -85,6 +86,16 @@ def identified_method():
 
 def remember(member, method):
     session["member"] = {"id": str(member.id), "at": time.time(), "method": method}
+
+
+def keep_alive():
+    """The member is still at work on a screen (typing, choosing dates): the
+    identification lasts from this touch, as while setting up a PIN. The idle
+    timeout still ends it when nobody touches the screen."""
+    claim = session.get("member")
+    if claim and identified_member() is not None:
+        claim["at"] = time.time()
+        session["member"] = claim
 
 
 def identify_url(next_url, purpose=None):
@@ -201,7 +212,15 @@ def register_after_identify(app, hook):
 
 def _after(member):
     target = request.values.get("next")
-    next_url = safe_next(target) if target else url_for("identify.hello")
+    return after_identify(member, safe_next(target) if target else url_for("identify.hello"))
+
+
+def after_identify(member, next_url):
+    """Where a member goes once identified or proven: a hook's screen first, else ``next_url``.
+
+    Called on every way in — a photo tap, a staff number, a badge, a PIN after a
+    claim, a PIN just set up — so that what a hook shows once a day (the birthday
+    greeting) does not depend on the way the worker identified."""
     for hook in current_app.extensions.get("kiosk_after_identify", []):
         first = hook(member, next_url)
         if first:

@@ -12,7 +12,15 @@ from flask_babel import gettext as _
 
 from . import pins
 from .htmx import redirect_to, render
-from .identify import PURPOSES, bp, identified_member, identify_url, proven_member, remember
+from .identify import (
+    PURPOSES,
+    after_identify,
+    bp,
+    identified_member,
+    identify_url,
+    proven_member,
+    remember,
+)
 from .next_url import safe_next
 
 # The set-up's steps, kept beside the claim in the session: a new claim drops them.
@@ -45,7 +53,7 @@ def prove():
         result, wait = pins.check_pin(member, request.form.get("pin", "")[:pins.PIN_MAX * 2])
         if result == pins.OK:
             remember(member, "pin")
-            return redirect_to(next_url or url_for("identify.hello"))
+            return redirect_to(after_identify(member, next_url or url_for("identify.hello")))
         if wait:
             error, status = _wait_message(wait), 429
         else:
@@ -75,7 +83,7 @@ def pin_setup():
         step, error, status = _advance(member, claim, step, typed)
         if step is None:
             remember(member, "pin")
-            return redirect_to(next_url or url_for("identify.hello"))
+            return redirect_to(after_identify(member, next_url or url_for("identify.hello")))
     return render("identify/pin_setup.html", "pin_panel", member=member, step=step,
                   next_url=next_url, error=error), status
 

@@ -146,7 +146,11 @@ def render_image(data, logo=None, module_px=10, border=QUIET_ZONE):
     Black and white only ("1") unless a logo needs colour ("RGB"): a 1-bit PNG
     is a third of the size and several times faster to write.
     """
-    symbol = encode(data, with_logo=logo is not None)
+    return render_symbol_image(encode(data, with_logo=logo is not None), logo, module_px, border)
+
+
+def render_symbol_image(symbol, logo=None, module_px=10, border=QUIET_ZONE):
+    """``render_image`` of a symbol already encoded (a poster lays it out first)."""
     side = symbol.size + 2 * border
     small = Image.new("1", (side, side), 1)
     pixels = small.load()

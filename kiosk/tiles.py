@@ -50,6 +50,17 @@ def admin_alerts(app):
             for alert in provider()]
 
 
+def register_admin_panel(app, provider):
+    """``provider()`` returns a dict with a ``template`` to include on the admin home
+    (and what it shows), or None when there is nothing to show."""
+    app.extensions.setdefault("kiosk_admin_panels", []).append(provider)
+
+
+def admin_panels(app):
+    return [panel for provider in app.extensions.get("kiosk_admin_panels", [])
+            if (panel := provider())]
+
+
 def register_home_strip(app, provider):
     """``provider()`` returns a dict with a ``template`` to include under the home
     screen's tiles (and what it shows), or None when there is nothing to show."""

@@ -33,6 +33,13 @@ check_cjk_font() {
     echo "WARNING: no Chinese font is installed; Chinese text will show as boxes."
     echo "         On Debian: apt-get install fonts-noto-cjk"
   fi
+  # The PDFs (posters, the morning sheet, PIN slips) embed Noto Sans CJK itself
+  # (kiosk/pdf.py says where it looks), not just any Chinese font.
+  if ! "$VENV/bin/python" -c 'from kiosk import pdf; pdf.find_font("regular"); pdf.find_font("bold")' 2>/dev/null; then
+    echo "WARNING: Noto Sans CJK (NotoSansCJK-Regular.ttc, NotoSansCJK-Bold.ttc) is missing:"
+    echo "         posters, the morning sheet and PIN slips cannot be made as PDF."
+    echo "         On Debian: apt-get install fonts-noto-cjk"
+  fi
 }
 
 as_root() {

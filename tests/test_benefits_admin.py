@@ -1,18 +1,19 @@
 """The union chair manages benefit links: forms that refuse bad input kindly, posters."""
 import io
 import re
-import shutil
-import subprocess
+from datetime import date
 
 import pytest
 import zxingcpp
 from PIL import Image
 
+from kiosk import pdf
 from kiosk.benefits import poster
 from kiosk.benefits.models import BenefitLink, BenefitLinkLocal, BenefitLogo
 from kiosk.models import AuditLog
 
 from .factories import make_benefit_link, make_logo_png
+from .pdf_tools import pdf_fonts, pdf_text, rasterise
 
 FORM = {
     "title_zh": "会员商家优惠", "title_en": "Merchant offers",
@@ -164,30 +165,40 @@ def test_preview_shows_the_unsaved_card_with_an_inline_svg(admin):
 
 # --- Posters --------------------------------------------------------------------
 
-def rasterise(pdf, tmp_path):
-    """PDF pages as Pillow images, through poppler's pdftoppm."""
-    path = tmp_path / "poster.pdf"
-    path.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", str(path), str(tmp_path / "page")], check=True)
-    return [Image.open(p) for p in sorted(tmp_path.glob("page-*.png"))]
-
-
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="scripts/test installs poppler-utils")
-def test_poster_pdf_has_one_page_per_sheet_and_every_code_decodes(admin, tmp_path):
+def test_poster_pdf_is_text_and_vector_codes_that_all_decode(admin, tmp_path):
     links = [make_benefit_link(f"链接{n}", url=f"https://example.org/poster/{n}") for n in range(5)]
     links[0] = make_benefit_link("带标志", url="https://example.org/logo", logo=make_logo_png(),
                                  logo_in_qr=True)
+    links[1] = make_benefit_link("长链接", url="https://example.org/a-much-longer-link/" + "x" * 60)
     query = "&".join(f"link={link.id}" for link in links)
     page = admin.get(f"/admin/benefits/poster?{query}")
     assert page.status_code == 200 and "共 2 张" in text(page)
     response = admin.get(f"/admin/benefits/poster.pdf?{query}")
     assert response.mimetype == "application/pdf"
     assert "attachment" in response.headers["Content-Disposition"]
-    pages = rasterise(response.data, tmp_path)
+    words = pdf_text(response.data, tmp_path)
+    assert "扫码享优惠" in words and "带标志" in words and "长链接" in words and "链接4" in words
+    fonts = pdf_fonts(response.data, tmp_path)
+    assert fonts and all(f["emb"] == "yes" and f["sub"] == "yes" and "NotoSansCJK" in f["name"]
+                         for f in fonts)
+    # Only the logo is a picture; the codes themselves are vector squares.
+    pages = rasterise(response.data, tmp_path, dpi=150)
     assert len(pages) == 2
-    found = [r.text for image in pages for r in zxingcpp.read_barcodes(image)]
-    assert sorted(found) == sorted(link.url for link in links)
     assert all(abs(image.width / image.height - 210 / 297) < 0.01 for image in pages)
+    found = {r.text: r for image in pages for r in zxingcpp.read_barcodes(image)}
+    assert sorted(found) == sorted(link.url for link in links)
+    # Every code on the 4-up sheet is printed the same size, whatever its version.
+    first_sheet = [r for r in zxingcpp.read_barcodes(pages[0])]
+    sides = [r.position.bottom_right.x - r.position.top_left.x for r in first_sheet]
+    assert len(sides) == 4 and max(sides) - min(sides) <= 3, sides
+
+
+def test_each_code_on_a_sheet_gets_the_same_square_whatever_its_version():
+    items = [poster.PosterItem(f"福利{n}", "", "https://example.org/" + "x" * (n * 40), "example.org")
+             for n in range(4)]
+    codes = [e for e in poster.layout(items, date(2026, 12, 1))[0] if isinstance(e, poster.Code)]
+    assert len({c.symbol.version for c in codes}) > 1
+    assert len({round(c.unit * c.symbol.size, 6) for c in codes}) == 1
 
 
 def test_poster_png_sheet_decodes_and_out_of_range_is_404(admin):
@@ -205,7 +216,8 @@ def test_a_poster_needs_a_chosen_link(admin):
 
 
 def test_without_a_chinese_font_the_poster_is_refused_with_a_message(admin, monkeypatch):
-    monkeypatch.setattr(poster, "FONT_DIRS", ["/nonexistent"])
+    monkeypatch.setattr(pdf, "FONT_DIRS", ["/nonexistent"])
+    poster._measuring_font.cache_clear()
     link = make_benefit_link()
     response = admin.get(f"/admin/benefits/poster.pdf?link={link.id}", follow_redirects=True)
     assert "缺少中文字体" in text(response) and "fonts-noto-cjk" in text(response)

@@ -77,3 +77,28 @@ def test_a_29_february_birthday_is_greeted_on_28_february():
     from kiosk.care.kiosk import is_birthday
     member = make_member(birthday=date(1992, 2, 29))
     assert is_birthday(member, date(2027, 2, 28)) and not is_birthday(member, date(2028, 2, 28))
+
+
+def test_a_worker_who_proves_with_a_pin_after_a_claim_is_greeted_once_a_day(client):
+    from .factories import make_pin
+    member = make_member(name="赵丽", birthday=born_on(today()), photo_consent=False)
+    make_pin(member)
+    assert identify(client, member).headers["Location"] == "/mood/"     # a claim: no word
+    proven = client.post("/identify/prove", data={"pin": "2580", "next": "/mood/"})
+    assert proven.headers["Location"].startswith("/care/birthday")
+    assert "生日快乐" in client.get(proven.headers["Location"]).get_data(as_text=True)
+    client.get("/reset")
+    identify(client, member)
+    again = client.post("/identify/prove", data={"pin": "2580", "next": "/mood/"})
+    assert again.headers["Location"] == "/mood/"                        # once per day
+
+
+def test_a_consenting_member_greeted_on_the_photo_tap_is_not_greeted_again_on_proof(client):
+    from .factories import make_pin
+    member = make_member(birthday=born_on(today()), photo_consent=True)
+    make_pin(member)
+    greeting = identify(client, member).headers["Location"]
+    assert greeting.startswith("/care/birthday")
+    client.get(greeting)
+    proven = client.post("/identify/prove", data={"pin": "2580", "next": "/mood/"})
+    assert proven.headers["Location"] == "/mood/"

@@ -225,7 +225,8 @@ def station_day(app, client, admin, monkeypatch, caplog):
     clock.advance(500)
     keypad_checkin(client, others[0], "ok")
     central = FakeCentral()
-    runner._push(central, SyncRun.create(trigger="test"), 500, lambda *a, **k: None)
+    with app.app_context():    # as `flask sync` runs it (care's month counts read the config)
+        runner._push(central, SyncRun.create(trigger="test"), 500, lambda *a, **k: None)
     anonymous = ServiceRequest.get(ServiceRequest.receipt_code == code)
     assert anonymous.member_id is None
     members = list(Member.select())

@@ -212,3 +212,18 @@ def test_word_list_builder_reads_jieba_format_and_adds_the_unions_words(tmp_path
     build.write_rows(rows, str(path))
     loaded = dictionary.load(str(path))
     assert loaded.candidates("yinhang")[0].word == "银行"
+
+
+def test_an_interrupted_word_list_rebuild_keeps_the_old_list(tmp_path):
+    from kiosk.pinyin import build
+    path = tmp_path / "words.tsv.gz"
+    build.write_rows([("银行", ("yin", "hang"), 9000)], str(path))
+
+    def rows_then_crash():
+        yield ("生活", ("sheng", "huo"), 31550)
+        raise KeyboardInterrupt   # the rebuild is stopped half-way
+
+    with pytest.raises(KeyboardInterrupt):
+        build.write_rows(rows_then_crash(), str(path))
+    assert dictionary.load(str(path)).candidates("yinhang")[0].word == "银行"
+    assert [p.name for p in tmp_path.iterdir()] == ["words.tsv.gz"]   # no temporary left

@@ -163,7 +163,8 @@ def dashboard():
     """The administrator's home: what needs attention, and links to each area."""
     from .. import tiles
     return render("admin/dashboard.html", sections=tiles.admin_sections(current_app),
-                  alerts=tiles.admin_alerts(current_app))
+                  alerts=tiles.admin_alerts(current_app),
+                  panels=tiles.admin_panels(current_app))
 
 
 @bp.errorhandler(RequestEntityTooLarge)

@@ -6,13 +6,14 @@ member's earlier one; a reset clears the PIN itself. Both are audited.
 """
 from datetime import timedelta
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from peewee import fn
 
-from .. import pins
+from .. import pdf, pins
 from ..htmx import render
 from ..models import Member, Team, utcnow
+from . import pin_slips_pdf
 from .auth import current_admin, login_required
 from .roster import roster_bp as bp
 
@@ -20,14 +21,31 @@ from .roster import roster_bp as bp
 SLIPS_PER_SHEET = 8
 
 
+def _wants_pdf():
+    """The PDF button was pressed; without the font, refuse before a code is issued
+    (issuing voids the member's earlier slip)."""
+    if request.form.get("format") != "pdf":
+        return False
+    pdf.require_fonts()
+    return True
+
+
 def _slip(member):
     code = pins.issue_setup_code(member, current_admin().username)
     return {"member": member, "code": f"{code[:4]} {code[4:]}", "raw_code": code}
 
 
-def _print_page(slips):
+def _print_page(slips, as_pdf):
+    """The slips as a print page, or as a PDF when the chair pressed the PDF button.
+
+    The codes exist only in this response (issuing a slip voids the earlier one),
+    so the PDF is not a second request for the same slips but this one's answer.
+    """
     sheets = [slips[i:i + SLIPS_PER_SHEET] for i in range(0, len(slips), SLIPS_PER_SHEET)]
     valid_until = (utcnow() + timedelta(days=pins.SETUP_DAYS)).date()
+    if as_pdf:
+        return pdf.download(pin_slips_pdf.render(sheets, valid_until),
+                            f"pin-slips-{utcnow().date().isoformat()}.pdf", no_store=True)
     response = render("admin/roster/pin_slips.html", sheets=sheets, valid_until=valid_until)
     # One-time codes: never kept by a cache or offered again from the history.
     return response, 200, {"Cache-Control": "no-store"}
@@ -38,7 +56,8 @@ def _print_page(slips):
 def member_pin_slip(member_id):
     """A set-up slip for one member (any earlier slip of theirs stops working)."""
     member = Member.get_or_none((Member.id == member_id) & Member.active) or abort(404)
-    return _print_page([_slip(member)])
+    as_pdf = _wants_pdf()
+    return _print_page([_slip(member)], as_pdf)
 
 
 @bp.post("/roster/teams/<uuid:team_id>/pin-slips")
@@ -51,7 +70,8 @@ def team_pin_slips(team_id):
     if not members:
         flash(_("This team has no active members."))
         return redirect(url_for("roster.teams"))
-    return _print_page([_slip(member) for member in members])
+    as_pdf = _wants_pdf()
+    return _print_page([_slip(member) for member in members], as_pdf)
 
 
 @bp.post("/roster/members/<uuid:member_id>/pin-reset")

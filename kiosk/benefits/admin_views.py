@@ -2,19 +2,17 @@
 import base64
 import hashlib
 import uuid
-from io import BytesIO
 
 from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from PIL import Image
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import qr
+from .. import pdf, qr
 from ..admin.auth import audit, login_required
 from ..htmx import is_htmx, render
 from . import images, poster, service
@@ -226,17 +224,20 @@ def _selected_links():
     return [link for link in BenefitLink.listed() if link.id in chosen]
 
 
-def _poster_sheets(links):
-    """The poster's sheets as PNG bytes, drawn once per content and day."""
+def _poster(links, kind):
+    """The poster as ``kind`` ("pdf", or "png-N" for sheet N), drawn once per content and day."""
     day = today()
     described = "|".join(f"{link.id}:{images.qr_version(link, 'png')}:{link.title_zh}:"
                          f"{link.description_zh}" for link in links)
-    key = hashlib.sha256(f"{day}|{described}".encode()).hexdigest()[:20]
+    key = hashlib.sha256(f"{day}|{kind}|{described}".encode()).hexdigest()[:20]
 
     def draw():
         items = [poster.PosterItem(link.title_zh, link.description_zh, link.url,
                                    short_url(link.url), images.qr_logo(link)) for link in links]
-        return [poster.to_png(sheet) for sheet in poster.draw_sheets(items, day)]
+        sheets = poster.layout(items, day)
+        if kind == "pdf":
+            return poster.to_pdf(sheets)
+        return poster.to_png(sheets[int(kind.removeprefix("png-")) - 1])
 
     return poster_cache.get_or_render(key, draw)
 
@@ -249,11 +250,13 @@ def poster_page():
     if not links:
         flash(_("Choose at least one link for the poster."))
         return redirect(url_for("benefits_admin.links"))
-    return render("admin/benefits/poster.html", links=links, sheets=len(_poster_sheets(links)),
+    pdf.require_fonts()
+    return render("admin/benefits/poster.html", links=links,
+                  sheets=poster.sheets_needed(len(links)),
                   link_ids=[str(link.id) for link in links])
 
 
-@bp.errorhandler(poster.PosterFontMissing)
+@bp.errorhandler(pdf.CJKFontMissing)
 def _font_missing(error):
     current_app.logger.error("poster: %s", error)
     flash(_("The poster cannot be printed: the Chinese font is missing on this computer. "
@@ -266,11 +269,8 @@ def _font_missing(error):
 def poster_pdf():
     """The poster as a PDF, one A4 page per sheet."""
     links = _selected_links() or abort(404)
-    sheets = [Image.open(BytesIO(png)).convert("RGB") for png in _poster_sheets(links)]
-    response = make_response(poster.to_pdf(sheets))
-    response.mimetype = "application/pdf"
-    response.headers["Content-Disposition"] = f"attachment; filename=poster-{today()}.pdf"
-    return response
+    # The links are public; the poster may be cached like any download.
+    return pdf.download(_poster(links, "pdf"), f"poster-{today()}.pdf", no_store=False)
 
 
 @bp.get("/poster-<int:sheet>.png")
@@ -278,10 +278,9 @@ def poster_pdf():
 def poster_png(sheet):
     """One sheet of the poster as a PNG."""
     links = _selected_links() or abort(404)
-    sheets = _poster_sheets(links)
-    if not 1 <= sheet <= len(sheets):
+    if not 1 <= sheet <= poster.sheets_needed(len(links)):
         abort(404)
-    response = make_response(sheets[sheet - 1])
+    response = make_response(_poster(links, f"png-{sheet}"))
     response.mimetype = "image/png"
     if request.args.get("download"):
         response.headers["Content-Disposition"] = \

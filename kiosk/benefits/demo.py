@@ -9,9 +9,9 @@ import uuid
 from PIL import Image, ImageDraw, ImageFont
 
 from ..db import db
+from ..pdf import SC_INDEX, CJKFontMissing, find_font
 from .logos import normalise_logo
 from .models import BenefitLink, BenefitLogo
-from .poster import SC_INDEX, PosterFontMissing, find_font
 
 # Fixed ids: loading the demo twice changes nothing.
 _NS = uuid.uuid5(uuid.NAMESPACE_DNS, "demo.benefits.example.org")
@@ -54,7 +54,7 @@ def demo_logo(mark, colour, size=256):
     try:
         font = ImageFont.truetype(find_font("bold"), int(size * 0.62), index=SC_INDEX)
         draw.text((size / 2, size / 2), mark, font=font, fill="white", anchor="mm")
-    except PosterFontMissing:
+    except CJKFontMissing:
         draw.ellipse([size * .3, size * .3, size * .7, size * .7], fill="white")
     out = io.BytesIO()
     image.save(out, "PNG")

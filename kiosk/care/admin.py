@@ -18,7 +18,7 @@ from ..models import Member
 from . import admin_bp, promises, station_tz
 from .calendar_data import calendar, figures, find_occurrence, local_today
 from .labels import EVENT_LABELS, METHOD_LABELS
-from .models import METHODS, CareEvent, CareVisit
+from .models import METHODS, CareEvent, CareVisit, ReportedEvent
 from .records import MAX_MONEY_FEN, record_event, record_visit
 
 EARLIEST_DAY = date(1950, 1, 1)
@@ -98,7 +98,7 @@ def _member_or_404(member_id):
 def calendar_view():
     """关爱日历: due today, in the next 14 days, overdue, done."""
     return render("admin/care/calendar.html", cal=calendar(local_today(station_tz())),
-                  lookahead=promises.LOOKAHEAD_DAYS)
+                  lookahead=promises.LOOKAHEAD_DAYS, reported=list(ReportedEvent.pending()))
 
 
 
@@ -120,8 +120,11 @@ def member_events(member_id):
         status = 422
     events = member.care_events.order_by(CareEvent.day.desc())
     visits = member.care_visits.order_by(CareVisit.day.desc())
+    reported = list(ReportedEvent.pending().where(ReportedEvent.member == member))
+    from_kiosk = {r.event_id for r in ReportedEvent.select(ReportedEvent.event)
+                  .where((ReportedEvent.member == member) & ReportedEvent.event.is_null(False))}
     return render("admin/care/member.html", member=member, form=form, events=events,
-                  visits=visits), status
+                  visits=visits, reported=reported, from_kiosk=from_kiosk), status
 
 
 @admin_bp.route("/record/<uuid:member_id>/<kind>/<due>", methods=["GET", "POST"])

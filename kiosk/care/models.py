@@ -6,8 +6,24 @@
   named by (member, kind, due_day) and, for events, the event.
 - ``KioskBirthdayGreeting``: the kiosk wished the member 生日快乐 on that day (once a
   day, on whichever terminal; local, never synced).
+- ``ReportedEvent``: a life event a worker told the union about at the kiosk (有喜事/
+  有难事告诉工会), pending until the chair confirms it (then it becomes a ``CareEvent``
+  and counts in the promises) or declines it. Local, never synced.
+- ``CareMonthCount``: what central learns of the promises: per month and promise, how
+  many fell due, were kept in time and kept late. Counts only (``sync``).
 """
-from peewee import AutoField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+import uuid
+
+from peewee import (
+    AutoField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+    UUIDField,
+)
 
 from ..models import BaseModel, Member, SyncedModel, utcnow
 
@@ -57,4 +73,36 @@ class KioskBirthdayGreeting(BaseModel):
         indexes = ((("member", "day"), True),)
 
 
-ALL_MODELS = [CareEvent, CareVisit, KioskBirthdayGreeting]
+PENDING, CONFIRMED, DECLINED = "pending", "confirmed", "declined"
+
+
+class ReportedEvent(BaseModel):
+    id = UUIDField(primary_key=True, default=uuid.uuid4)
+    member = ForeignKeyField(Member, backref="reported_events", on_delete="CASCADE")
+    kind = CharField(max_length=12)
+    day = DateField()
+    end_day = DateField(null=True)
+    place = CharField(max_length=100, default="")
+    what = CharField(max_length=200, default="")
+    reported_at = DateTimeField(default=utcnow, index=True)
+    status = CharField(max_length=10, default=PENDING, index=True)
+    decided_by = CharField(max_length=40, default="")
+    decided_at = DateTimeField(null=True)
+    reason = CharField(max_length=200, default="")     # why the chair declined
+    event = ForeignKeyField(CareEvent, null=True, on_delete="SET NULL")
+
+    @classmethod
+    def pending(cls):
+        return (cls.select(cls, Member).join(Member).where(cls.status == PENDING)
+                .order_by(cls.reported_at))
+
+
+class CareMonthCount(SyncedModel):
+    month = DateField()                      # the first day of the month
+    promise = CharField(max_length=12)
+    due = IntegerField(default=0)
+    in_time = IntegerField(default=0)
+    late = IntegerField(default=0)
+
+
+ALL_MODELS = [CareEvent, CareVisit, KioskBirthdayGreeting, ReportedEvent, CareMonthCount]

@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.auth import audit, login_required
+from ..care.labels import PROMISE_LABELS
 from ..db import write_transaction
 from ..htmx import redirect_to, render
 from ..models.base import utcnow
@@ -32,7 +33,8 @@ def dashboard():
                   category_name=_category_name,
                   stale_count=sum(1 for r in rows if r["stale"]),
                   moods=figures.mood_shares(), requests=figures.request_figures(),
-                  counts=figures.record_counts(),
+                  counts=figures.record_counts(), care=figures.care_promises(),
+                  promise_labels=PROMISE_LABELS,
                   conflicts=CentralConflict.select().where(~CentralConflict.resolved).count())
 
 

@@ -97,3 +97,29 @@ def record_counts():
     for kind, orphan, n in rows:
         counts[kind]["waiting" if orphan else "stored"] += n
     return dict(sorted(counts.items()))
+
+
+def care_promises(months=6, today=None):
+    """Per enterprise and month, per promise: fell due, kept in time, kept late.
+
+    From the stations' ``care_month`` counts (only numbers reach central), the
+    ``months`` most recent months up to ``today``'s, newest first; the stations of
+    one enterprise add up."""
+    today = today or utcnow().date()
+    index = today.year * 12 + today.month - 1
+    first = date((index - months + 1) // 12, (index - months + 1) % 12 + 1, 1)
+    enterprises = {s.id: s.enterprise for s in Station.select(Station.id, Station.enterprise)}
+    table = defaultdict(lambda: defaultdict(Counter))
+    for station_id, data in _records("care_month"):
+        try:
+            month = date.fromisoformat(data["month"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not first <= month <= today:
+            continue
+        cell = table[(enterprises.get(station_id, "?"), month)][data.get("promise")]
+        for key in ("due", "in_time", "late"):
+            cell[key] += int(data.get(key) or 0)
+    return [{"enterprise": enterprise, "month": month, "promises": promises}
+            for (enterprise, month), promises in sorted(
+                table.items(), key=lambda kv: (kv[0][0], -kv[0][1].toordinal()))]

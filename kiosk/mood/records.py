@@ -1,6 +1,7 @@
 """Writes of the weather board: check-in, talk request, follow-up, alert acknowledgement."""
 from datetime import timedelta
 
+from ..alerts import triggers as alert_triggers
 from ..db import write_transaction
 from ..models import Member, utcnow
 from .days import shift_day
@@ -52,6 +53,7 @@ def record_checkin(member_id, mood, *, tz, day_start_hour, method="", now=None,
                       update={MoodCurrent.checkin: checkin.id, MoodCurrent.team: member.team_id,
                               MoodCurrent.mood: mood, MoodCurrent.at: now})
          .execute())
+        alert_triggers.team_mood_checked(member.team_id, day)
     return checkin, True
 
 
@@ -65,6 +67,8 @@ def request_talk(member_id, checkin_id):
         if not checkin.wants_talk:
             checkin.wants_talk = True
             checkin.save()
+            # In this transaction: the request and its alert to the chair's phone commit together.
+            alert_triggers.talk_requested(checkin)
     return checkin
 
 

@@ -15,6 +15,8 @@ import gzip
 import os
 import re
 
+from ..files import write_atomic
+
 HERE = os.path.dirname(__file__)
 WORDS_FILE = os.path.join(HERE, "words.tsv.gz")
 DOMAIN_WORDS = os.path.join(HERE, "domain_words.txt")
@@ -73,9 +75,12 @@ def _is_simplified(word):
         return False
 
 
+SEPARATOR = "'"  # between the syllables of a word's reading
+
+
 def write_rows(rows, path=WORDS_FILE):
-    # mtime=0: the same words give the same bytes, so git sees no change.
-    with open(path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
-        for word, syllables, freq in rows:
-            joined = "'".join(syllables)
-            fh.write(f"{word}\t{joined}\t{freq}\n".encode())
+    # mtime=0: the same words give the same bytes, so git sees no change. Written whole
+    # or not at all: an interrupted rebuild must not leave the keyboard a truncated list.
+    text = "".join(f"{word}\t{SEPARATOR.join(syllables)}\t{freq}\n"
+                   for word, syllables, freq in rows)
+    write_atomic(path, gzip.compress(text.encode(), mtime=0), mode=0o644)

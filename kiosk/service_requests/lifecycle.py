@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from peewee import IntegrityError
 
+from ..alerts import triggers as alert_triggers
 from ..db import write_transaction
 from ..models import utcnow
 from . import categories, crisis, receipt
@@ -136,6 +137,9 @@ def file_request(category, topic, description="", phone=None, member=None, origi
                 RequestEvent.insert(request=request_id, kind=SUBMITTED, public=True,
                                     actor=WORKER, origin=origin, at=now, created_at=now,
                                     updated_at=now).execute()
+                # The chair's phone hears of a crisis or urgent request with it, or not at all.
+                alert_triggers.request_filed(request_id, category=category, crisis=is_crisis,
+                                             urgent=urgent, member=member)
             return ServiceRequest.get_by_id(request_id)
         except IntegrityError:
             if idempotency_key and ServiceRequest.get_or_none(

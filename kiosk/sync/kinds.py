@@ -282,7 +282,7 @@ def _attach_features():
 
 # Each feature declares its kinds in its own package (label, schema, who may write).
 FEATURE_SYNC = ("kiosk.roster_sync", "kiosk.notices.sync", "kiosk.service_requests.sync",
-                "kiosk.mood.sync", "kiosk.benefits.sync")
+                "kiosk.mood.sync", "kiosk.benefits.sync", "kiosk.care.sync")
 
 
 class ParentMissing(Exception):

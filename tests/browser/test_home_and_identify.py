@@ -14,8 +14,10 @@ def test_home_screen_speaks_chinese_then_english(oriented_page, orientation):
     tile = page.locator(".tile").first
     box = tile.bounding_box()
     assert box["height"] >= 64 and box["width"] >= 64
-    # Nothing overflows sideways on either screen.
+    # Nothing overflows sideways on either screen, and every tile is in sight without scrolling.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    last = page.locator(".tile").last.bounding_box()
+    assert last["y"] + last["height"] <= page.viewport_size["height"]
     screenshot(page, f"home-zh-{orientation}")
     page.get_by_role("link", name="English").tap()
     expect(page.locator("h1")).to_have_text("Welcome, how can the union help today?")

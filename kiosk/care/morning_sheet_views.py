@@ -1,0 +1,70 @@
+"""The morning sheet in admin: the page, its PDF, the stored sheets, the daily time."""
+from datetime import date
+
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
+
+from .. import pdf
+from ..admin.auth import audit, login_required
+from ..htmx import render
+from . import admin_bp
+from . import morning_sheet_files as sheet_files
+from .morning_sheet import build
+from .morning_sheet_pdf import render as render_pdf
+
+
+def _schedule_context():
+    at = sheet_files.scheduled_time()
+    return {"schedule": at.strftime("%H:%M") if at else "", "stored": sheet_files.stored(),
+            "keep_days": sheet_files.KEEP_DAYS}
+
+
+@admin_bp.get("/morning-sheet", endpoint="morning_sheet")
+@login_required
+def morning_sheet():
+    """晨报: today's sheet on screen, the PDF to print, the sheets kept, the daily time."""
+    return render("admin/care/morning_sheet.html", sheet=build(), **_schedule_context())
+
+
+@admin_bp.get("/morning-sheet.pdf", endpoint="morning_sheet_pdf")
+@login_required
+def morning_sheet_pdf():
+    """Today's sheet as it stands now, as an A4 PDF (names: never cached)."""
+    sheet = build()
+    return pdf.download(render_pdf(sheet), f"morning-sheet-{sheet.day.isoformat()}.pdf")
+
+
+@admin_bp.get("/morning-sheets/<day>.pdf", endpoint="stored_morning_sheet")
+@login_required
+def stored_morning_sheet(day):
+    """A sheet made by the daily timer (or the CLI), as it was that morning."""
+    try:
+        found = date.fromisoformat(day)
+    except ValueError:
+        abort(404)
+    if found.isoformat() != day:  # 20261201 parses too; only the file's own name is served
+        abort(404)
+    data = sheet_files.read(found) or abort(404)
+    return pdf.download(data, f"morning-sheet-{day}.pdf")
+
+
+@admin_bp.post("/morning-sheet/schedule", endpoint="morning_sheet_schedule")
+@login_required
+def morning_sheet_schedule():
+    """Set (HH:MM) or clear the time at which the sheet is made each morning."""
+    text = (request.form.get("at") or "").strip()
+    at = sheet_files.parse_time(text)
+    if text and at is None:
+        return render("admin/care/morning_sheet.html", sheet=build(),
+                      schedule_error=_("Please enter a time like 07:30."),
+                      **dict(_schedule_context(), schedule=text[:20])), 422
+    sheet_files.set_scheduled_time(at)
+    audit("morning sheet time", "", at.strftime("%H:%M") if at else "off")
+    flash(_("The morning sheet will be made each day at %(time)s.", time=text) if at
+          else _("The morning sheet is no longer made by itself."))
+    return redirect(url_for("care_admin.morning_sheet"), code=303)
+
+
+def admin_home_panel():
+    """The admin home's card: today's sheet in numbers, linking to the whole sheet."""
+    return {"template": "admin/care/_morning_sheet_card.html", "sheet": build()}
