@@ -117,9 +117,11 @@ def _one_station(h):
     folder = tempfile.mkdtemp(prefix="kiosk-bench-station-")
     station_id, secret = str(uuid.uuid4()), uuid.uuid4().hex
     central = sync_sim.Central({"DATABASE_URL": scratch[0].url}, folder)
+    warm = (str(uuid.uuid4()), uuid.uuid4().hex)
     try:
-        central.prepare([(station_id, secret)])
+        central.prepare([(station_id, secret), warm])
         central.start()
+        _warm_up(central, warm)
         app = h.app()
         with app.app_context():
             from kiosk.db import db
@@ -151,6 +153,15 @@ def _one_station(h):
         central.stop()
         for s in scratch:
             s.drop()
+
+
+def _warm_up(central, station):
+    """A central serving a city is warm: let each worker answer a pull before the clock runs."""
+    from kiosk.sync.client import CentralClient
+    for _ in range(3 * central.workers):
+        client = CentralClient(central.url, *station)
+        client.call("GET", "/changes", query={"after": 0})
+        client.close()
 
 
 def _fill_station(station_id):
