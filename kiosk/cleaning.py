@@ -42,7 +42,8 @@ def clean_line(value, max_chars):
 
 def clean_name(value):
     """A name on one line: invisible and control characters out, any run of spaces
-    (ideographic, no-break, tabs, line breaks) one plain space, trimmed.
+    (ideographic, no-break, tabs, line breaks) one plain space — none between two
+    Chinese characters — trimmed.
 
     Not cut to a length: a form or an import says a name is too long rather than
     storing less than was written.
@@ -58,4 +59,14 @@ def clean_name(value):
             continue
         else:
             kept.append(ch)
-    return re.sub(" {2,}", " ", "".join(kept)).strip()
+    name = re.sub(" {2,}", " ", "".join(kept)).strip()
+    # Chinese has no spaces between characters: 王　芳 is 王芳 padded with an ideographic
+    # space to line up with three-character names in a printed list. Between Latin
+    # words (Li Qiang) the space stays.
+    return _HAN_GAP.sub("", name)
+
+
+# A space between two Han characters (CJK unified ideographs and their extensions,
+# compatibility ideographs; 〇 too).
+_HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_HAN_GAP = re.compile(f"(?<=[{_HAN}]) (?=[{_HAN}])")

@@ -56,6 +56,17 @@ DEFAULTS = {
     "SESSION_COOKIE_SECURE": False,
     "TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,  # a kiosk page may stay open all shift
+    # Station: central's address as a phone on the mobile network reaches it, such as
+    # https://gh.example.gov.cn. With it the receipt's QR opens central's tracking page
+    # (/t/<code>); without it the QR holds the bare code, to scan at 查进度. Not the
+    # sync URL: that may be an address only the enterprise network reaches.
+    "KIOSK_CENTRAL_PUBLIC_URL": None,
+    # Station: a request for the federation (权益有侵害) starts a sync at once
+    # (kiosk/sync/prompt.py): "thread" in production, "off" to wait for the night.
+    "SYNC_PROMPT": "thread",
+    # Central: lookups of /t/<code> per address and hour, and the wrong codes allowed
+    # before each further one waits longer (the kiosk's own back-off).
+    "TRACKING_LOOKUPS_PER_HOUR": 120,
     # Alerts to the chair's phone (kiosk/alerts, README "Notification channels"): where the
     # robots' webhooks live (tests point them at loopback), timeouts, the delivery thread
     # (None: on, except in tests) and how often it looks for due deliveries, and a CA
@@ -75,7 +86,7 @@ ENV_KEYS = [
     "SECRET_KEY",
     "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
     "ADMIN_SESSION_MINUTES", "ADMIN_SESSION_MAX_HOURS", "BABEL_DEFAULT_LOCALE",
-    "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES",
+    "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "KIOSK_CENTRAL_PUBLIC_URL", "SYNC_PROMPT",
     "ALERTS_WECOM_URL", "ALERTS_DINGTALK_URL", "ALERTS_DELIVERY_THREAD", "ALERTS_SMTP_CAFILE",
 ]
 

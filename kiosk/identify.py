@@ -52,8 +52,8 @@ def init_app(app):
     from . import proof  # noqa: F401  (the step up to proof: its routes join this blueprint)
     app.register_blueprint(bp)
     # Identification on its own: a worker checks that the station knows them.
-    register_tile(app, Tile("identify.start", _l("My details"),
-                            _l("Check that the station knows you"), "idcard",
+    register_tile(app, Tile("identify.start", _l("My page"),
+                            _l("My requests and my moods"), "idcard",
                             order=90, tone="slate"))
 
 
@@ -200,8 +200,19 @@ def by_code():
 @bp.get("/hello")
 @member_required(purpose="details", proof=True)
 def hello():
-    """Shown when identification was the whole point (no feature waiting): one's details."""
-    return render("identify/hello.html", member=proven_member())
+    """The worker's own page, after proof: who the station knows them as, and what each
+    feature keeps for them (their named requests, their moods) — see register_my_page."""
+    member = proven_member()
+    sections = [section for provider in current_app.extensions.get("kiosk_my_page", [])
+                if (section := provider(member))]
+    return render("identify/hello.html", member=member, sections=sections)
+
+
+def register_my_page(app, provider):
+    """``provider(member)`` returns an HTML section of the worker's own page, or None.
+    Features add theirs (service requests, the weather board) without this module
+    knowing them, as with the home tiles."""
+    app.extensions.setdefault("kiosk_my_page", []).append(provider)
 
 
 def register_after_identify(app, hook):

@@ -165,19 +165,31 @@ def clean_cell(value):
     return value
 
 
-def parse_birthday(text, today=None):
-    """A date from 1990-01-31, 1990/1/31, 1990.1.31, 19900131 or 1990年1月31日; else None."""
+def _read_date(text):
     text = unicodedata.normalize("NFKC", text).strip()
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         return None
     try:
-        value = date(*(int(part) for part in match.groups()))
+        return date(*(int(part) for part in match.groups()))
     except ValueError:
         return None
-    if value.year < 1900 or value > (today or date.today()):
-        return None
-    return value
+
+
+def birthday_problem(text, today=None):
+    """None for a usable birthday; "future_date" for one after today (a typo in the
+    year, not a format the chair got wrong); "bad_date" for anything else."""
+    value = _read_date(text)
+    if value is None or value.year < 1900:
+        return "bad_date"
+    if value > (today or date.today()):
+        return "future_date"
+    return None
+
+
+def parse_birthday(text, today=None):
+    """A date from 1990-01-31, 1990/1/31, 1990.1.31, 19900131 or 1990年1月31日; else None."""
+    return None if birthday_problem(text, today) else _read_date(text)
 
 
 def parse_consent(text):
@@ -238,6 +250,12 @@ class _Roster:
     def __init__(self):
         self.members = {m.staff_no: m for m in Member.select()}
         self.badges = {m.badge_code: m.staff_no for m in self.members.values() if m.badge_code}
+        # Staff numbers written with leading zeros, by the number Excel would make of them.
+        zero_led = [m for no, m in self.members.items() if no.isdigit() and no.startswith("0")]
+        self.zero_padded = {m.staff_no.lstrip("0"): m for m in zero_led}
+        # The width of the roster's zero-led numbers when they all share one.
+        widths = {len(m.staff_no) for m in zero_led}
+        self.zero_width = widths.pop() if len(widths) == 1 else 0
         teams = list(Team.select(Team, Workshop).join(Workshop))
         self.teams = {t.id: t for t in teams}
         self.team_labels = {t.id: t.label for t in teams}
@@ -294,6 +312,8 @@ def _check_row(plan, roster, create_missing_teams, today):
     for name in ("name", "workshop", "team", "badge_code"):
         if len(cells.get(name, "")) > LIMITS[name]:
             plan.reject("too_long", column=name, limit=LIMITS[name])
+    _check_lost_characters(plan, existing)
+    _check_shortened_staff_no(plan, roster, existing)
     if cells.get("name"):
         values["name"] = cells["name"]
     elif existing is None:
@@ -306,10 +326,10 @@ def _check_row(plan, roster, create_missing_teams, today):
             plan.reject("badge_taken", value=badge, owner=owner)
         values["badge_code"] = badge
     if cells.get("birthday"):
-        birthday = parse_birthday(cells["birthday"], today)
-        if birthday is None:
-            plan.reject("bad_date", value=cells["birthday"])
-        values["birthday"] = birthday
+        problem = birthday_problem(cells["birthday"], today)
+        if problem:
+            plan.reject(problem, value=cells["birthday"])
+        values["birthday"] = parse_birthday(cells["birthday"], today)
     if cells.get("photo_consent"):
         consent = parse_consent(cells["photo_consent"])
         if consent is None:
@@ -319,6 +339,46 @@ def _check_row(plan, roster, create_missing_teams, today):
         plan.member_id = existing.id
         if not existing.active:
             plan.notes.append(("deactivated", {}))
+
+
+# What a file saved in GBK holds where a character was (䶮, 𠮷 are not in GBK): Excel
+# and LibreOffice write "?", a decoder that gave up writes U+FFFD.
+_LOST = ("?", "\ufffd")
+
+
+def _check_lost_characters(plan, existing):
+    """A name with "?" in it lost a character on the way: refuse the row rather than
+    store 龚? or offer "龚䶮 → 龚?" as an ordinary update."""
+    for name in NAME_FIELDS:
+        written = plan.cells.get(name, "")
+        if not any(mark in written for mark in _LOST):
+            continue
+        if name == "name" and existing is not None and _same_but_lost(written, existing.name):
+            plan.reject("lost_characters_of", column=name, value=written, stored=existing.name)
+        else:
+            plan.reject("lost_characters", column=name, value=written)
+
+
+def _same_but_lost(written, stored):
+    """True when ``stored`` reads as ``written`` with each "?" standing for one character
+    (or two: an astral 𠮷 may have come out as "??")."""
+    pattern = "".join("(?:.{1,2})" if ch in _LOST else re.escape(ch) for ch in written)
+    return re.fullmatch(pattern, stored) is not None and written != stored
+
+
+def _check_shortened_staff_no(plan, roster, existing):
+    """Excel reads 000123 as the number 123. When the roster has 000123, the row is
+    refused (it would add the same worker twice); when the roster's numbers are just
+    longer and start with 0, the row is imported with a warning."""
+    staff_no = plan.values["staff_no"]
+    if existing is not None or not staff_no.isdigit() or staff_no.startswith("0"):
+        return
+    padded = roster.zero_padded.get(staff_no)
+    if padded is not None:
+        plan.reject("shortened_staff_no", value=staff_no, stored=padded.staff_no,
+                    name=padded.name)
+    elif roster.zero_width and len(staff_no) < roster.zero_width:
+        plan.notes.append(("short_staff_no", {"value": staff_no}))
 
 
 def _check_team(plan, roster, existing, create_missing_teams):

@@ -70,3 +70,42 @@ def register_home_strip(app, provider):
 def home_strips(app):
     return [strip for provider in app.extensions.get("kiosk_home_strips", [])
             if (strip := provider())]
+
+
+def register_attract_panel(app, provider):
+    """``provider()`` returns a dict with a ``template`` for the idle (attract) screen —
+    what a worker walking past should see, live — or None."""
+    app.extensions.setdefault("kiosk_attract_panels", []).append(provider)
+
+
+def attract_panels(app):
+    return [panel for provider in app.extensions.get("kiosk_attract_panels", [])
+            if (panel := provider())]
+
+
+@dataclass(frozen=True)
+class BadgeSwipe:
+    """Where a badge swiped on the home or attract screen goes (``next``, ``purpose``
+    as identification takes them): one feature's fastest way in."""
+    endpoint: str
+    purpose: str
+    hint: str           # a lazy_gettext string for the home screen
+
+
+def register_badge_swipe(app, swipe):
+    app.extensions["kiosk_badge_swipe"] = swipe
+
+
+def badge_swipe(app):
+    return app.extensions.get("kiosk_badge_swipe")
+
+
+def register_board_strip(app, provider):
+    """``provider(team_ids)`` returns the same kind of dict as a home strip, limited to
+    the members of those teams (a team's or a workshop's board and wall), or None."""
+    app.extensions.setdefault("kiosk_board_strips", []).append(provider)
+
+
+def board_strips(app, team_ids):
+    return [strip for provider in app.extensions.get("kiosk_board_strips", [])
+            if (strip := provider(team_ids))]

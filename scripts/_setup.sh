@@ -59,6 +59,19 @@ ensure_debian_packages() {  # ensure_debian_packages pkg…
   fi
 }
 
+AXE_CORE_VERSION=4.14.1   # tests/browser/conftest.py names the same version
+ensure_axe_core() {
+  # axe-core for the browser tests' accessibility checks, from the npm registry into
+  # .cache/npm (ignored by git); never a CDN. Reinstalled only when the version changes.
+  local dir="$ROOT/.cache/npm" pkg="$ROOT/.cache/npm/node_modules/axe-core/package.json"
+  if [ -f "$pkg" ] && grep -q "\"version\": \"$AXE_CORE_VERSION\"" "$pkg"; then return 0; fi
+  command -v npm >/dev/null || ensure_debian_packages npm
+  echo "Installing axe-core $AXE_CORE_VERSION with npm …"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-save --no-package-lock --no-audit --no-fund --loglevel=error \
+    "axe-core@$AXE_CORE_VERSION" >/dev/null
+}
+
 ensure_postgres() {
   # The central server's tests run against a real PostgreSQL (never skipped).
   export PG_TEST_URL="${PG_TEST_URL:-postgresql://postgres@127.0.0.1:5432/test}"

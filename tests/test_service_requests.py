@@ -222,7 +222,8 @@ def test_named_worker_finds_their_requests_by_proving_who_they_are(client):
 def test_rating_once_and_unsatisfied_reopens(client):
     filed = make_request(events=[("resolved", "已办好")])
     client.post("/service/track", data={"code": filed.receipt_code})
-    response = client.post(f"/service/requests/{filed.id}/rating", data={"verdict": "unsatisfied"},
+    response = client.post(f"/service/requests/{filed.id}/rating",
+                           data={"verdict": "unsatisfied", "reason": "none"},
                            headers=HX)
     assert response.status_code == 200
     assert response.get_data(as_text=True).lstrip().startswith('<article id="status-card"')

@@ -25,6 +25,7 @@ from .roster import roster_bp as bp
 from .roster_import_text import (
     COLUMN_NAMES,
     ENCODINGS,
+    LOST_CHARACTERS_HELP,
     csv_error_message,
     field_value_text,
     note_text,
@@ -167,8 +168,10 @@ def import_preview():
     session["roster_import"] = pending
     creatable = any(key == "unknown_team" and params.get("can_create")
                     for row in plan.rows for key, params in row.reasons)
+    lost_characters = any(key.startswith("lost_characters")
+                          for row in plan.rows for key, _params in row.reasons)
     return render("admin/roster/import_preview.html", plan=plan.to_json(), pending=pending,
-                  creatable=creatable, **_row_helpers())
+                  creatable=creatable, lost_characters=lost_characters, **_row_helpers())
 
 
 @bp.post("/roster/import/confirm")
@@ -239,7 +242,8 @@ def import_rejected_csv(token):
 
 def _row_helpers():
     return {"reason_text": reason_text, "note_text": note_text, "column_names": COLUMN_NAMES,
-            "encodings": ENCODINGS, "value_text": field_value_text}
+            "encodings": ENCODINGS, "value_text": field_value_text,
+            "lost_characters_help": LOST_CHARACTERS_HELP}
 
 
 # -- CSV files to download -----------------------------------------------------

@@ -49,6 +49,15 @@ REASONS = {
                          "fill in the workshop too."),
     "badge_taken": _l("Badge code %(value)s belongs to staff number %(owner)s."),
     "bad_date": _l("Birthday “%(value)s” is not a date we can read: write it as 1990-01-31."),
+    "future_date": _l("Birthday “%(value)s” is after today: check the year."),
+    "lost_characters": _l("%(column)s “%(value)s” has a question mark: a character was probably "
+                          "lost when the file was saved. This row is not imported."),
+    "lost_characters_of": _l("%(column)s “%(value)s” has a question mark where the roster has "
+                             "“%(stored)s”: a character was lost when the file was saved. "
+                             "This row is not imported."),
+    "shortened_staff_no": _l("Staff number “%(value)s” looks like Excel took away its leading "
+                             "zeros: the roster has %(stored)s (%(name)s). Format the column as "
+                             "text in Excel, or fix the number. This row is not imported."),
     "bad_consent": _l("Public photo “%(value)s” should be 是 or 否."),
     "duplicate_staff_no": _l("Duplicate: staff number %(value)s is also on row %(rows)s."),
     "duplicate_badge": _l("Duplicate: badge code %(value)s is also on row %(rows)s."),
@@ -62,6 +71,8 @@ UNKNOWN_TEAM_HINTS = {
 NOTES = {
     "deactivated": _l("This member is deactivated; the import does not change that."),
     "new_team": _l("Creates the team %(team)s."),
+    "short_staff_no": _l("Staff number “%(value)s” is shorter than the roster's numbers, "
+                         "which start with 0: check that Excel did not take zeros away."),
     "cleaned": _l("%(column)s: invisible characters, line breaks or extra spaces were taken out."),
 }
 
@@ -79,6 +90,13 @@ PHOTO_REASONS = {
     "duplicate": _l("Several files are for this member; keep only one."),
     "unreadable": _l("This file in the zip cannot be read (damaged or password-protected)."),
 }
+
+
+# Said once above the rows when a name lost characters: what the chair does about it.
+LOST_CHARACTERS_HELP = _l("Some names have “?” where a character was: the file was saved in an "
+                          "encoding (GBK) that has no room for rare characters such as 䶮 or 𠮷. "
+                          "In Excel choose File › Save As › “CSV UTF-8”, in LibreOffice choose "
+                          "the character set “Unicode (UTF-8)”, then upload the file again.")
 
 
 def csv_error_message(error):

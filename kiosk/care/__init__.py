@@ -19,6 +19,7 @@ from ..tiles import (
     register_admin_alerts,
     register_admin_panel,
     register_admin_section,
+    register_board_strip,
     register_home_strip,
     register_tile,
 )
@@ -51,9 +52,10 @@ def init_app(app):
     app.register_blueprint(kiosk_bp)
     register_after_identify(app, kiosk.greeting_first)
     register_home_strip(app, kiosk.birthday_strip)
+    register_board_strip(app, kiosk.birthday_strip)      # 本月寿星 on boards and walls too
     register_tile(app, Tile("care.report_start", _l("Good news or hard times"),
                             _l("A wedding, a baby, a hospital stay: tell the union"), "care-heart",
-                            order=30, tone="amber"))
+                            order=30, tone="rose"))
     register_admin_section(app, AdminSection("care_admin.calendar", _l("Care calendar"),
                                              _l("The six promises: greetings and visits due, "
                                                 "overdue and done"), order=25))

@@ -55,12 +55,14 @@ def birthday():
     return render("care/birthday.html", member=member, next_url=next_url)
 
 
-def birthday_strip():
-    """本月寿星: consenting active members whose birthday falls in this month."""
+def birthday_strip(team_ids=None):
+    """本月寿星: consenting active members whose birthday falls in this month (of
+    ``team_ids`` only, when given: a team's board names its own)."""
     today = local_today(station_tz())
-    members = [m for m in Member.active_members().where(Member.photo_consent
-                                                       & Member.birthday.is_null(False))
-               if m.birthday.month == today.month]
+    query = Member.active_members().where(Member.photo_consent & Member.birthday.is_null(False))
+    if team_ids is not None:
+        query = query.where(Member.team.in_(list(team_ids)))
+    members = [m for m in query if m.birthday.month == today.month]
     if not members:
         return None
     members.sort(key=lambda m: (birthday_in(today.year, m.birthday), m.name))

@@ -8,7 +8,7 @@ def init_app(app):
     from .. import errors
     from ..extensions import csrf
     from ..sync import protocol
-    from . import api, cli, pages
+    from . import api, cli, pages, tracking
     # The API is for machines that sign every request; a browser's CSRF token has no place there.
     csrf.exempt(api.bp)
     app.register_blueprint(api.bp)
@@ -16,6 +16,8 @@ def init_app(app):
     # hand them to the API, which answers JSON with a stable code.
     errors.register_area(app, protocol.API_PREFIX + "/", api.api_error)
     app.register_blueprint(pages.bp)
+    # The page a worker's phone opens from the receipt's QR (no login, no form).
+    app.register_blueprint(tracking.bp)
     app.cli.add_command(cli.central_command)
     register_admin_section(app, AdminSection("central.dashboard", _l("Federation"),
                                              _l("Every station's sync and city-wide figures"),

@@ -13,7 +13,16 @@ from flask import Blueprint, current_app
 from flask_babel import lazy_gettext as _l
 
 from ..models import utcnow
-from ..tiles import AdminSection, Tile, register_admin_alerts, register_admin_section, register_tile
+from ..tiles import (
+    AdminSection,
+    BadgeSwipe,
+    Tile,
+    register_admin_alerts,
+    register_admin_section,
+    register_attract_panel,
+    register_badge_swipe,
+    register_tile,
+)
 
 bp = Blueprint("mood", __name__, url_prefix="/mood")
 admin_bp = Blueprint("mood_admin", __name__, url_prefix="/admin/mood")
@@ -29,7 +38,7 @@ def today(settings, now=None):
     return shift_day(now or utcnow(), station_tz(), settings.day_start_hour)
 
 
-from . import admin_settings, board, care, checkin, trends  # noqa: E402,F401  (views)
+from . import admin_settings, attract, board, care, checkin, trends  # noqa: E402,F401  (views)
 from .labels import template_labels  # noqa: E402
 
 bp.context_processor(template_labels)
@@ -40,13 +49,21 @@ def init_app(app):
     from .cli import mood_command
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
-    register_tile(app, Tile("mood.start", _l("Weather board"), _l("How are you today?"),
+    # Tile names say what the worker does: check in (an action) or look at the boards.
+    register_tile(app, Tile("mood.start", _l("Check in my mood"), _l("How are you today?"),
                             "mood-weather", order=10, tone="amber"))
-    register_tile(app, Tile("mood.board_index", _l("Team weather board"),
+    register_tile(app, Tile("mood.board_index", _l("See the weather boards"),
                             _l("See how your team feels today"), "mood-board",
                             order=11, tone="blue"))
+    # The board is the kiosk's idle screen, and a badge swipe its fastest check-in.
+    register_attract_panel(app, attract.attract_panel)
+    register_badge_swipe(app, BadgeSwipe("mood.choose", "mood",
+                                         _l("Scan your badge to check in your mood")))
     register_admin_section(app, AdminSection("mood_admin.care", _l("Weather board care"),
                                              _l("Upset workers, follow-ups, trends and settings"),
                                              order=20))
     register_admin_alerts(app, care.admin_alerts)
+    from ..identify import register_my_page
+    from . import my_moods
+    register_my_page(app, my_moods.my_page_section)
     app.cli.add_command(mood_command)

@@ -10,6 +10,12 @@ The wall display polls the same URL as an htmx request with the digest of the
 version it shows; an unchanged board answers 204 (htmx swaps nothing), so the
 wall never flickers, and a changed one answers the zones fragment, which
 mood.js merges card by card so that photos already on screen stay put.
+
+A wall is never scrolled (issue 14): mood.js sizes the photos to the count
+so that everyone fits the screen and, past the smallest size still legible from
+across a canteen, pages through the cards with a page indicator. The wall shows
+a clock and the time of the server's last answer, and says so when the server
+has not answered for MOOD_WALL_STALE_SECONDS.
 """
 import hashlib
 import threading
@@ -23,6 +29,7 @@ from markupsafe import Markup
 
 from ..htmx import is_htmx, render
 from ..models import utcnow
+from ..tiles import board_strips
 from . import bp, station_tz, today
 from . import settings as mood_settings
 from .board_data import board, board_version, listed_team, listed_workshop, overview, workshop_teams
@@ -70,16 +77,32 @@ def _poll_seconds():
     return current_app.config.get("MOOD_WALL_POLL_SECONDS", 5)
 
 
+def _wall_settings():
+    """What the wall's script needs: the station's time zone (a wall screen's own
+    clock may be set to anything), when to call the board stale, how long a page
+    of photos stays up."""
+    config = current_app.config
+    return {"tz": station_tz(),
+            "stale_seconds": config.get("MOOD_WALL_STALE_SECONDS", 30),
+            "page_seconds": config.get("MOOD_WALL_PAGE_SECONDS", 10)}
+
+
 @bp.get("/board")
 def board_index():
     """Every team with today's counts: tap a team or a workshop to see its board."""
     day = today(mood_settings.load())
-    key = ("overview", str(get_locale()), *_version(day))
+    return render("mood/board_index.html", groups=overview_cached(day, str(get_locale())),
+                  moods=MOODS)
+
+
+def overview_cached(day, locale):
+    """Every listed team's counts for ``day`` (board_data.overview), cached per version."""
+    key = ("overview", locale, *_version(day))
     groups = zones_cache.get(key)
     if groups is None:
         groups = overview(day)
         zones_cache.put(key, groups)
-    return render("mood/board_index.html", groups=groups, moods=MOODS)
+    return groups
 
 
 @bp.get("/board/team/<uuid:team_id>")
@@ -129,20 +152,25 @@ def _board(title, teams, scope, scope_id, wall):
         return "", 204
     zones_html = zones_cache.get(digest)
     if zones_html is None:
-        data = board(teams(), day)
+        shown = teams()
+        data = board(shown, day)
         if settings.hide_upset_on_boards:
             data.hide_upset()
-        zones_html = Markup(_render_zones(data, digest, show_team=scope == "workshop"))
+        # The strips (本月寿星) go in the cached fragment: the version changes with the
+        # day and with every roster edit, which is all that changes them.
+        strips = board_strips(current_app, [team.id for team in shown])
+        zones_html = Markup(_render_zones(data, digest, show_team=scope == "workshop",
+                                          strips=strips))
         zones_cache.put(digest, zones_html)
     if is_htmx() and request.args.get("since") is not None:
         request._renders_fragment = True
         return zones_html
     return render(TEMPLATE, None, title=title, day=day, zones_html=zones_html, wall=wall,
-                  poll_seconds=_poll_seconds())
+                  poll_seconds=_poll_seconds(), now=now, **_wall_settings())
 
 
-def _render_zones(data, digest, show_team):
+def _render_zones(data, digest, show_team, strips=()):
     """The zones fragment; photo URLs are joined from a prefix (1,000 url_for calls add up)."""
     photo_prefix = url_for("photos.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
     return render_template("mood/_zones.html", board=data, digest=digest, moods=MOODS,
-                           show_team=show_team, photo_prefix=photo_prefix)
+                           show_team=show_team, photo_prefix=photo_prefix, strips=strips)

@@ -5,8 +5,6 @@ it is never stretched by the SVG's viewBox.
 """
 from dataclasses import dataclass
 
-MOOD_COLOURS = {"happy": "#f6b400", "ok": "#9fb3c8", "upset": "#3d6fb6"}
-
 
 @dataclass
 class Segment:
@@ -15,11 +13,7 @@ class Segment:
     y: float
     width: float
     height: float
-    percent: int
-
-    @property
-    def colour(self):
-        return MOOD_COLOURS[self.mood]
+    percent: int      # the colour is the mood's (fill-<mood> in static/css/moods.css)
 
 
 def share_bar(percentages, moods):

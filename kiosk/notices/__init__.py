@@ -14,4 +14,4 @@ def init_app(app):
     app.register_blueprint(screens.bp)
     register_tile(app, Tile("notices.index", _l("Union notices"),
                             _l("News from the city federation"), icon="announcement",
-                            order=60, tone="blue"))
+                            order=60, tone="teal"))

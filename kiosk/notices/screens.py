@@ -24,8 +24,24 @@ def local_today():
     return datetime.now(UTC).astimezone(zone).date()
 
 
+# A notice is marked 新 for a week after the day it was published.
+NEW_DAYS = 7
+
+
+def published_on(notice, zone):
+    """The day a notice counts from: its first day, else the day central wrote it."""
+    if notice.starts_on:
+        return notice.starts_on
+    return notice.created_at.replace(tzinfo=UTC).astimezone(zone).date()
+
+
 @bp.get("/")
 def index():
-    """The federation's notices, newest first."""
-    return render("notices/index.html", notices=list(current(local_today())))
+    """The federation's notices, newest first, each with its date; the last week's marked 新."""
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    today = local_today()
+    notices = [{"notice": n, "published": published_on(n, zone)} for n in current(today)]
+    for item in notices:
+        item["new"] = (today - item["published"]).days < NEW_DAYS
+    return render("notices/index.html", notices=notices)
 

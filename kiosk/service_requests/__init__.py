@@ -36,6 +36,7 @@ def init_app(app):
                             "sr_category_name")
     app.add_template_filter(lambda key: getattr(categories.get(key), "tone", "slate"), "sr_tone")
     app.add_template_filter(_local_time, "sr_local")
+    app.add_template_filter(categories.topic_label, "sr_topic")
     app.extensions["service_request_limits"] = Limits(
         app.config["SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE"],
         app.config["SERVICE_WRONG_CODES_PER_TERMINAL_PER_HOUR"])
@@ -44,6 +45,8 @@ def init_app(app):
         from .. import pinyin
         pinyin.init_app(app)
         app.register_blueprint(kiosk_bp)
+        from ..identify import register_my_page
+        register_my_page(app, follow.my_page_section)
         register_tile(app, Tile("service.start", _l("We handle it for you"),
                                 _l("Suggestions, hardship, pay, rights: tell the union"),
                                 "sr-file", order=20, tone="green"))

@@ -95,7 +95,8 @@ def settings():
         for config in configs:
             values[config.key] = {"handled_by": config.handled_by,
                                   "deadline_days": str(config.deadline_days),
-                                  "topics": "\n".join(str(t) for t in config.topics)}
+                                  "topics": "\n".join(getattr(t, "line", None) or str(t)
+                                                       for t in config.topics)}
     response = render("admin/service_requests/settings.html", configs=configs, values=values,
                       errors=errors, urgent_text=urgent_text, crisis_values=crisis_values,
                       default_hotline=crisis.DEFAULT_HOTLINE, max_days=MAX_DEADLINE_DAYS)

@@ -61,6 +61,83 @@ def get(key):
     return BY_KEY.get(key)
 
 
+# -- topics in either language ------------------------------------------------------
+# A preset topic is stored in the station's language (one topic, one name: the chair's
+# counts and the federation's agree whoever filed it in English) and shown in the
+# screen's. The chair's own topics are stored and shown as the chair wrote them.
+SOMETHING_ELSE = _l("Something else")
+_known_topics = {}
+
+
+class ChairTopic:
+    """A topic the chair wrote in the settings, one line: "加班费", or "加班费 | Overtime
+    pay" with the words for the English screens after the bar. Shown (``str``) in the
+    screen's language; stored in the first form."""
+
+    def __init__(self, line):
+        stored, _bar, english = line.partition("|")
+        self.line = line.strip()
+        self.stored = stored.strip()
+        self.english = english.strip()
+
+    def __str__(self):
+        from flask_babel import get_locale
+        locale = get_locale()
+        if self.english and locale is not None and locale.language == "en":
+            return self.english
+        return self.stored
+
+    def __html__(self):      # Jinja escapes what __str__ gives
+        from markupsafe import escape
+        return str(escape(str(self)))
+
+
+def _chair_topics():
+    """The chair's topics with an English form, by their stored text (once a request)."""
+    from flask import g
+    if "sr_chair_topics" not in g:
+        g.sr_chair_topics = {t.stored: t for config in configs() for t in config.topics
+                             if isinstance(t, ChairTopic) and t.english}
+    return g.sr_chair_topics
+
+
+def _default_topics():
+    return [topic for category in CATEGORIES for topic in category.default_topics] + [SOMETHING_ELSE]
+
+
+def _topic_forms():
+    """Each preset topic's text in every language → the topic (a lazy string)."""
+    from flask import current_app
+    from flask_babel import force_locale
+    languages = tuple(current_app.config["KIOSK_LANGUAGES"])
+    if languages not in _known_topics:
+        forms = {}
+        for language in languages:
+            with force_locale(language):
+                forms.update({str(topic): topic for topic in _default_topics()})
+        _known_topics[languages] = forms
+    return _known_topics[languages]
+
+
+def stored_topic(topic):
+    """What to store for a chosen topic: a preset one in the station's language."""
+    from flask import current_app
+    from flask_babel import force_locale
+    if isinstance(topic, ChairTopic):
+        return topic.stored if topic.stored not in _topic_forms() else stored_topic(topic.stored)
+    if not isinstance(topic, str) or topic in _topic_forms():
+        known = _topic_forms().get(str(topic), topic)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return str(known)
+    return topic
+
+
+def topic_label(stored):
+    """A stored topic in the screen's language; the chair's own topics as written."""
+    known = _topic_forms().get(stored) or _chair_topics().get(stored)
+    return str(known) if known is not None else stored
+
+
 @dataclass(frozen=True)
 class CategoryConfig:
     category: Category
@@ -91,7 +168,7 @@ def _config(category, row):
     if row is None:
         return CategoryConfig(category, category.default_handler, DEFAULT_DEADLINE_DAYS,
                               category.default_topics, False)
-    topics = tuple(t for t in row.topics.splitlines() if t.strip())
+    topics = tuple(ChairTopic(t) for t in row.topics.splitlines() if t.strip())
     return CategoryConfig(category, row.handled_by if row.handled_by in HANDLERS
                           else category.default_handler,
                           row.deadline_days, topics or category.default_topics, bool(topics))

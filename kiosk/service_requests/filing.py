@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from ..htmx import redirect_to, render
 from ..identify import proof_url, proven_member
+from ..sync import prompt
 from . import categories, crisis, lifecycle, queries, receipt, visitor
 from .blueprints import kiosk_bp as bp
 from .inputs import DESCRIPTION_MAX, TOPIC_MAX, PhoneError, clean_line, clean_phone, clean_text
@@ -61,11 +62,11 @@ def topic(category):
         topics = [str(t) for t in config.topics]
         chosen = None
         if choice == "other":
-            chosen = _("Something else")
+            chosen = categories.stored_topic(categories.SOMETHING_ELSE)
         elif choice in {str(n) for n in range(len(topics))}:
             # Compared as text: "²".isdigit() is True but int("²") fails, and
             # int() of 5,000 digits raises too.
-            chosen = topics[int(choice)]
+            chosen = categories.stored_topic(config.topics[int(choice)])
         if chosen is None:
             error = _("Please choose one of the topics.")
         else:
@@ -209,6 +210,9 @@ def submit():
         phone=data.get("phone"), member=member,
         origin=current_app.config["KIOSK_ROLE"], idempotency_key=data.get("token"))
     _limits().filed(terminal, address)
+    if filed.handled_by == categories.CENTRAL:
+        # The federation's requests (权益有侵害 by default) do not wait for the night.
+        prompt.push_soon(current_app._get_current_object(), anonymous=filed.anonymous)
     return _show_receipt(filed)
 
 
@@ -246,11 +250,28 @@ def noted():
     return redirect_to(url_for("home.reset"))
 
 
+def _to_federation(filed):
+    """How a request for the city federation gets there: "sent" (it is there), "soon"
+    (a sync has started, or starts as soon as the station is online), "within_hour" (an
+    anonymous one goes on the hour: sync/prompt.py), "sync" (this station is not
+    connected to central: it goes with the sync), or None."""
+    if filed.handled_by != categories.CENTRAL:
+        return None
+    if filed.sent_to_central_at is not None:
+        return "sent"
+    if not prompt.enabled(current_app):
+        return "sync"
+    return "within_hour" if filed.anonymous else "soon"
+
+
 def _render_receipt(filed, confirm):
     seconds = current_app.config["SERVICE_RECEIPT_SECONDS"]
+    public_url = current_app.config.get("KIOSK_CENTRAL_PUBLIC_URL")
     return render("service_requests/receipt.html", "receipt_actions", filed=filed,
                   code=receipt.grouped(filed.receipt_code),
-                  qr=receipt.qr_data_uri(filed.receipt_code), confirm=confirm,
+                  qr=receipt.qr_data_uri(filed.receipt_code, public_url=public_url),
+                  phone_page=bool(public_url), confirm=confirm,
+                  to_federation=_to_federation(filed),
                   help=crisis.contacts() if filed.crisis else None,
                   config=categories.config(filed.category),
                   idle_seconds=seconds, receipt_minutes=max(1, seconds // 60))

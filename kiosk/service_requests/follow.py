@@ -6,8 +6,9 @@ about which codes exist; after a few, the terminal has to wait longer each time.
 A named request is private: a photo tap or a staff number (a claim) does not open it,
 a badge or the personal PIN (proof) does.
 """
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from ..htmx import redirect_to, render
 from ..identify import member_required, proven_member
@@ -25,7 +26,7 @@ def track():
     """Type the receipt code on the keypad, or hold the receipt's QR to the scanner."""
     error, typed, status = None, "", 200
     if request.method == "POST":
-        typed = request.form.get("code", "")[:64]
+        typed = request.form.get("code", "")[:200]   # a scanned tracking URL is longer
         terminal, address = visitor.terminal_keys()
         guesser = visitor.guesser_key()
         wait = _limits().guess_wait(guesser, terminal, address)
@@ -76,27 +77,47 @@ def status(request_id):
 
 @bp.post("/requests/<uuid:request_id>/rating")
 def rate(request_id):
-    """Satisfied or not, in one tap; "not satisfied" reopens it for the chair."""
+    """Satisfied in one tap; "not satisfied" asks why first (one more tap, which may be
+    "I'd rather not say"), then reopens it for the chair with the reason."""
     found = _visible_request(request_id)
     if found is None:
         abort(404)
     verdict = request.form.get("verdict")
     if verdict not in (lifecycle.SATISFIED, lifecycle.UNSATISFIED):
         return _render_status(found, error=_("Please tap one of the two answers.")), 422
+    reason = ""
+    if verdict == lifecycle.UNSATISFIED:
+        reason = request.form.get("reason")
+        if reason is None:
+            return _render_status(found, ask_why=True)
+        if reason not in lifecycle.REOPEN_REASONS + (lifecycle.NO_REASON,):
+            return _render_status(found, ask_why=True,
+                                  error=_("Please tap one of the answers.")), 422
+        reason = "" if reason == lifecycle.NO_REASON else reason
     try:
         found = lifecycle.rate(found.id, verdict == lifecycle.SATISFIED,
-                               origin=current_app.config["KIOSK_ROLE"])
+                               origin=current_app.config["KIOSK_ROLE"], reason=reason)
     except lifecycle.AlreadyRated:
         return _render_status(ServiceRequest.get_by_id(found.id),
                               error=_("This request has been rated already.")), 422
     return _render_status(found, just_rated=verdict)
 
 
-def _render_status(found, error=None, just_rated=None):
+def _render_status(found, error=None, just_rated=None, ask_why=False):
     events = lifecycle.history(found, public_only=True)
     return render("service_requests/status.html", "status_card", sr=found, events=events,
-                  can_rate=lifecycle.can_rate(found, events), error=error,
+                  can_rate=lifecycle.can_rate(found, events), error=error, ask_why=ask_why,
+                  reasons=lifecycle.REOPEN_REASONS,
                   just_rated=just_rated, config=categories.config(found.category))
+
+
+def my_page_section(member):
+    """The worker's named requests on their own page (identify.register_my_page)."""
+    return Markup(render_template("service_requests/_my_requests.html",
+                                  requests=queries.requests_of(member)[:MY_PAGE_REQUESTS]))
+
+
+MY_PAGE_REQUESTS = 5
 
 
 @bp.get("/mine")

@@ -188,8 +188,15 @@ def can_rate(request, events=None):
     return False
 
 
-def rate(request_id, satisfied, origin="station"):
-    """The worker's one-tap verdict; "not satisfied" reopens the request for the chair."""
+# Why a worker was not satisfied (the kiosk asks, one optional tap): kept as the text of
+# the reopening, words in templates/service_requests/_labels.html.
+REOPEN_REASONS = ("not_solved", "too_slow", "unclear")
+NO_REASON = "none"
+
+
+def rate(request_id, satisfied, origin="station", reason=""):
+    """The worker's verdict; "not satisfied" reopens the request for the chair, with
+    the worker's reason (one of REOPEN_REASONS, or "" when they would rather not say)."""
     with write_transaction():
         request = ServiceRequest.get_by_id(request_id)
         if not can_rate(request):
@@ -198,7 +205,7 @@ def rate(request_id, satisfied, origin="station"):
             raise NotYours(request.handled_by)
         _worker_event(request, RATED, origin, SATISFIED if satisfied else UNSATISFIED)
         if not satisfied:
-            _worker_event(request, REOPEN, origin)
+            _worker_event(request, REOPEN, origin, reason if reason in REOPEN_REASONS else "")
         return refresh(request)
 
 

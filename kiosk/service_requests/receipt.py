@@ -8,8 +8,14 @@ as a phone number, and no two digits look alike in print the way O/0 or I/1 do.
 a million stored requests takes ten million tries on average, and the kiosk
 slows a terminal down after a few wrong ones.
 
-The QR code holds the same digits with dashes, readable on a phone after a scan
-and accepted as typed by the kiosk's scanner (which types like a keyboard).
+What the QR code holds depends on where a phone can go (issue 14). With central's
+public address configured (KIOSK_CENTRAL_PUBLIC_URL), a tracking URL on central,
+``https://…/t/4821-7730-09562``: central has a copy of every request after the
+sync and shows the status and the union's public replies, never the worker's words,
+phone or name, so the code alone reveals nothing about who wrote it. The station
+itself serves 127.0.0.1 only and no phone can reach it. Without an address the QR
+holds the digits with dashes, to scan at 查进度. The kiosk's scanner (which types
+like a keyboard) accepts both: ``normalise`` takes the code out of the URL.
 """
 import base64
 import secrets
@@ -28,7 +34,11 @@ def new_code():
 def normalise(text):
     """The code in what was typed or scanned (spaces, dashes, full-width digits
     and a few stray characters are tolerated), or None if it cannot be one."""
-    if not isinstance(text, str) or len(text) > 64:
+    if not isinstance(text, str) or len(text) > 200:
+        return None
+    if "/t/" in text:       # a tracking URL from the QR: the digits after /t/, not the host's
+        text = text.rsplit("/t/", 1)[1].split("?", 1)[0].split("#", 1)[0]
+    elif len(text) > 64:
         return None
     digits = "".join(ch for ch in text if ch.isdigit())
     try:
@@ -50,15 +60,23 @@ def grouped(code, sep=" "):
     return sep.join(parts)
 
 
-def qr_text(code):
-    return grouped(code, "-")
+def tracking_url(code, public_url):
+    """Central's page for this request, or None without central's public address."""
+    if not public_url:
+        return None
+    return f"{public_url.rstrip('/')}/t/{grouped(code, '-')}"
 
 
-def qr_png(code, box_size=10):
+def qr_text(code, public_url=None):
+    return tracking_url(code, public_url) or grouped(code, "-")
+
+
+def qr_png(code, box_size=10, public_url=None):
     """The receipt's QR code as PNG bytes, drawn as every QR code of the kiosk is."""
-    return qr.render_png(qr_text(code), module_px=box_size)
+    return qr.render_png(qr_text(code, public_url), module_px=box_size)
 
 
-def qr_data_uri(code):
+def qr_data_uri(code, public_url=None):
     """Inline, so the code never appears in a URL, a log line or a cache."""
-    return "data:image/png;base64," + base64.b64encode(qr_png(code)).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(
+        qr_png(code, public_url=public_url)).decode("ascii")

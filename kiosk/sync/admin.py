@@ -70,7 +70,8 @@ def kind_names():
     return {name: kind.label or name for name, kind in kinds.all_kinds().items()}
 
 
-TRIGGER_NAMES = {"admin": _l("Sync now"), "nightly": _l("nightly"), "manual": _l("command line")}
+TRIGGER_NAMES = {"admin": _l("Sync now"), "nightly": _l("nightly"), "manual": _l("command line"),
+                 "prompt": _l("at once, for a request to the federation")}
 
 
 def progress_line(event, values):

@@ -48,4 +48,57 @@
   body.addEventListener("htmx:sendError", show);
   body.addEventListener("htmx:timeout", show);
   body.addEventListener("htmx:beforeRequest", clearNotices);
+
+  /* The server did not answer at all (not an error page: no answer): a banner says
+     so until it answers again, then says it is back, so the worker knows when a tap
+     will work again. It asks data-alive-url every few seconds meanwhile. */
+  var POLL_MS = 3000;
+  var BACK_SECONDS = 6;
+  var polling = false;
+
+  function banner() {
+    var el = document.getElementById("connection-banner");
+    if (!el) {
+      el = document.createElement("div");
+      el.id = "connection-banner";
+      el.className = "connection-banner";
+      el.setAttribute("role", "status");
+      el.setAttribute("aria-live", "polite");
+      body.insertBefore(el, body.firstChild);
+    }
+    return el;
+  }
+
+  function poll() {
+    fetch(body.dataset.aliveUrl, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) { throw new Error(String(response.status)); }
+        polling = false;
+        var el = banner();
+        el.textContent = body.dataset.connectionBack || "";
+        el.classList.add("is-back");
+        setTimeout(function () { if (!polling) { el.remove(); } }, BACK_SECONDS * 1000);
+      })
+      .catch(function () { setTimeout(poll, POLL_MS); });
+  }
+
+  function lost() {
+    if (!body.dataset.aliveUrl || !body.dataset.connectionLost) { return; }
+    var el = banner();
+    el.textContent = body.dataset.connectionLost;
+    el.classList.remove("is-back");
+    if (!polling) {
+      polling = true;
+      setTimeout(poll, POLL_MS);
+    }
+  }
+  body.addEventListener("htmx:sendError", lost);
+  body.addEventListener("htmx:timeout", lost);
+
+  /* A page change while the server is down: the service worker (/sw.js) shows our
+     waiting page instead of Chromium's English error. Only the kiosk's terminals
+     need it; it registers where the browser allows one (127.0.0.1 or https). */
+  if (body.classList.contains("kiosk") && body.dataset.serviceWorker && "serviceWorker" in navigator) {
+    navigator.serviceWorker.register(body.dataset.serviceWorker, { scope: "/" }).catch(function () {});
+  }
 })();

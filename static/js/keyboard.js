@@ -62,7 +62,6 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "kb-candidate";
-      button.setAttribute("role", "option");
       button.dataset.kbCandidate = String(i);
       button.textContent = c.w;
       bar.appendChild(button);

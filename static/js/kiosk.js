@@ -4,18 +4,21 @@
   "use strict";
   var body = document.body;
 
-  /* --- Idle: back to home after data-idle-seconds without a touch. --------
-     Screens with a form (data-idle-form) warn first with a countdown; what was
-     typed is dropped on purpose: the next person must not see it. */
+  /* --- Idle: after data-idle-seconds without a touch, the session is reset and
+     the kiosk shows its attract view (data-home-url: today's board, 轻触开始);
+     the home screen itself turns into the attract view (data-attract-url). Screens
+     with a form (data-idle-form) warn first with a countdown; what was typed is
+     dropped on purpose: the next person must not see it. Walls and the attract
+     view itself (data-no-idle) stay. */
   var idleSeconds = parseInt(body.dataset.idleSeconds || "60", 10);
   var warnSeconds = parseInt(body.dataset.idleWarning || "10", 10);
   var homeUrl = body.dataset.homeUrl || "/reset";
+  var attractUrl = body.dataset.attractUrl;
   var lastActivity = Date.now();
   var swallowing = false;   // a touch on the 我还在 overlay is in progress
   var warning = document.getElementById("idle-warning");
   var countEl = document.getElementById("idle-count");
 
-  function isHome() { return body.classList.contains("is-home") || body.dataset.noIdle !== undefined; }
   function hasForm() { return !!document.querySelector("[data-idle-form]"); }
   function warningShown() { return warning && !warning.hidden; }
   function activity(e) {
@@ -58,15 +61,29 @@
     window.addEventListener(name, swallow, { passive: false, capture: true });
   });
   setInterval(function () {
-    if (isHome()) { return; }
+    if (body.dataset.noIdle !== undefined) { return; }
     var idle = (Date.now() - lastActivity) / 1000;
     var left = Math.ceil(idleSeconds - idle);
+    if (body.classList.contains("is-home")) {
+      if (attractUrl && left <= 0) { window.location.assign(attractUrl); }
+      return;
+    }
     if (left <= 0) { window.location.assign(homeUrl); return; }
     if (hasForm() && left <= warnSeconds && warning) {
       warning.hidden = false;
       countEl.textContent = String(left);
     }
   }, 250);
+
+  /* --- The attract view: one touch anywhere returns to the home screen. A badge
+     reader's keys do not count as a touch (they check in, below). */
+  var touchUrl = body.dataset.touchUrl;
+  if (touchUrl) {
+    document.addEventListener("click", function (e) {
+      e.preventDefault();
+      window.location.assign(touchUrl);
+    }, true);
+  }
 
   /* --- Instant feedback: a pressed look on pointerdown, before any request. */
   document.addEventListener("pointerdown", function (e) {
@@ -143,7 +160,8 @@
         var form = document.getElementById(formId);
         form.querySelector("[name=code]").value = buffer;
         buffer = "";
-        if (window.htmx) { window.htmx.trigger(form, "submit"); } else { form.submit(); }
+        if (window.htmx && form.hasAttribute("hx-post")) { window.htmx.trigger(form, "submit"); }
+        else if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
       }
       buffer = "";
       return;

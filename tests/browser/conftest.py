@@ -1,5 +1,6 @@
 """Real-browser fixtures: the app served by waitress in a thread, Debian's Chromium
 driven by Playwright with touch enabled, in portrait and landscape."""
+import json
 import os
 import threading
 
@@ -103,6 +104,7 @@ class CspGuard:
 
     def __init__(self, context):
         self.problems = []
+        self.contexts = [context]
         context.expose_function("__cspViolation", self._violation)
         context.add_init_script(CSP_LISTENER)
         context.on("console", self._console)
@@ -137,11 +139,101 @@ def csp_guard():
     assert not problems, "\n".join(problems)
 
 
+# axe-core (issue 14) checks every kiosk screen the browser tests load, and
+# the admin pages that tests/browser/test_accessibility.py walks: a serious or
+# critical violation fails the test at teardown, like a CSP violation.
+# scripts/test installs it through npm into .cache/npm (never a CDN). It is
+# evaluated into the page through the DevTools protocol, which the page's own
+# Content-Security-Policy does not govern (add_script_tag would insert an inline
+# <script> that the policy rightly refuses): the app's policy stays as strict.
+AXE_JS = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, ".cache", "npm",
+                      "node_modules", "axe-core", "axe.min.js")
+AXE_FAILS_ON = ("serious", "critical")
+# Rules deliberately off, and why.
+AXE_DISABLED = {
+    # The kiosk layout sets user-scalable=no on purpose: a kiosk is one fixed
+    # screen and double-tap zoom swallows quick taps (templates/layout.html).
+    # The admin layout, used on laptops and phones, keeps zoom and the rule.
+    "meta-viewport": "kiosk",
+}
+_axe_source = None
+
+
+def axe_source():
+    global _axe_source
+    if _axe_source is None:
+        if not os.path.exists(AXE_JS):
+            pytest.fail(f"axe-core is missing at {AXE_JS}: scripts/test installs it with npm")
+        with open(AXE_JS, encoding="utf-8") as f:
+            _axe_source = f.read()
+    return _axe_source
+
+
+AXE_RUN = """async (disabled) => {
+  const rules = {};
+  for (const id of disabled) { rules[id] = { enabled: false }; }
+  // preload: false — axe's stylesheet preload parses the page's CSS in <style>
+  // elements, which the policy refuses (and reports); only css-orientation-lock
+  // needs it, and a kiosk is meant for one orientation at a time anyway.
+  // One run at a time: a page's load can ask while a screenshot's run is going.
+  const run = () => axe.run(document, { rules, resultTypes: ["violations"], preload: false });
+  window.__axeQueue = (window.__axeQueue || Promise.resolve()).then(run, run);
+  const result = await window.__axeQueue;
+  return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ")) }));
+}"""
+
+
+def axe_violations(page, fail_on=AXE_FAILS_ON):
+    """The serious and critical axe-core violations on the page as it is now."""
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(axe_source())
+    kiosk = page.evaluate("document.body.classList.contains('kiosk')")
+    disabled = [rule for rule, where in AXE_DISABLED.items() if where != "kiosk" or kiosk]
+    return [v for v in page.evaluate(AXE_RUN, disabled) if v["impact"] in fail_on]
+
+
+def describe_violations(where, violations):
+    return [f"axe {v['impact']} {v['id']} on {where}: {v['help']} {json.dumps(v['nodes'])}"
+            for v in violations]
+
+
+class AxeGuard:
+    """Runs axe-core on every kiosk screen a page of the test loads (and on each
+    screenshot), collecting what it finds for the csp_guard fixture to report."""
+
+    def __init__(self, context, problems):
+        self.problems = problems
+        self.seen = set()
+        context.on("page", self.watch)
+
+    def watch(self, page):
+        page.on("load", lambda: self.check(page, only_kiosk=True))
+
+    def check(self, page, only_kiosk=False, label=None):
+        from playwright.sync_api import Error
+        url = page.url
+        if not url.startswith("http://127.0.0.1"):
+            return
+        key = (url, label, json.dumps(page.viewport_size))
+        if key in self.seen:
+            return
+        try:
+            if only_kiosk and not page.evaluate("document.body.classList.contains('kiosk')"):
+                return
+            violations = axe_violations(page)
+        except Error:
+            return      # the page moved on (the test tapped through): the next load is checked
+        self.seen.add(key)
+        self.problems.extend(describe_violations(f"{url} {label or ''}".strip(), violations))
+
+
 def new_page(browser, viewport, **options):
     context = browser.new_context(viewport=viewport, has_touch=True, is_mobile=False,
                                   locale="zh-CN", **options)
     context.set_default_timeout(10_000)
-    CspGuard(context)
+    guard = CspGuard(context)
+    guard.axe = AxeGuard(context, guard.problems)
     return context, context.new_page()
 
 
@@ -163,6 +255,10 @@ def oriented_page(browser, live_server, orientation):
 
 
 def screenshot(page, name):
-    """Keep a screenshot under test-artifacts/ to look at (CI keeps them too)."""
+    """Keep a screenshot under test-artifacts/ to look at (CI keeps them too); the
+    screen it shows (an htmx swap, too) is checked with axe-core."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"))
+    for guard in CspGuard.active:
+        if getattr(guard, "axe", None) and page.context in guard.contexts:
+            guard.axe.check(page, only_kiosk=True, label=name)

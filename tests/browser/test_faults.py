@@ -73,8 +73,8 @@ def test_the_error_page_has_home_and_returns_home_by_itself(page, app, live_serv
     expect(page.locator("h1")).to_have_text("页面不存在。")
     expect(page.locator(".topbar .btn-back")).to_contain_text("首页")
     screenshot(page, "error-page-404")
-    page.wait_for_url(re.compile(r"/$"), timeout=8000)      # the idle timer, untouched
-    expect(page.locator("body")).to_have_class(re.compile("is-home"))
+    page.wait_for_url(re.compile(r"/attract$"), timeout=8000)   # the idle timer, untouched
+    expect(page.locator("body")).to_have_class(re.compile("is-attract"))
 
 
 def test_the_home_button_on_the_error_page_goes_home(page, app, live_server):

@@ -75,7 +75,7 @@ def test_unknown_badge_is_refused_kindly(page):
     expect(page.get_by_role("alert")).to_contain_text("这张工卡还没有登记")
 
 
-def test_idle_screen_returns_home_by_itself(browser, tmp_path):
+def test_idle_screen_ends_on_the_attract_view_by_itself(browser, tmp_path):
     from kiosk.db import db
 
     from ..conftest import make_app
@@ -89,7 +89,8 @@ def test_idle_screen_returns_home_by_itself(browser, tmp_path):
         # A form: the countdown warns before the screen gives up.
         expect(page.locator("#idle-warning")).to_be_visible(timeout=4000)
         expect(page.locator("#idle-count")).to_have_text(re.compile(r"^[12]$"))
-        expect(page).to_have_url(re.compile(r"/$"), timeout=8000)
-        expect(page.locator("h1")).to_have_text("欢迎！今天工会能帮您做什么？")
+        # The next person finds the attract view (issue 14): today's board, 轻触开始.
+        expect(page).to_have_url(re.compile(r"/attract$"), timeout=8000)
+        expect(page.locator(".attract-touch")).to_have_text("轻触开始")
         context.close()
         db.close()
