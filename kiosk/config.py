@@ -11,6 +11,11 @@ DEFAULTS = {
     # A path, or a URL such as postgresql://user@host/db (central at scale).
     "DATABASE": None,  # filled in by create_app: instance/kiosk.sqlite3
     "DATABASE_URL": None,
+    # PostgreSQL: each server process (a gunicorn worker) keeps a pool of at most this
+    # many connections, and replaces one idle longer than DATABASE_POOL_RECYCLE seconds.
+    # A sync worker serves one request at a time, so it holds one; more only ever wait.
+    "DATABASE_POOL_SIZE": 4,
+    "DATABASE_POOL_RECYCLE": 300,
     "BABEL_DEFAULT_LOCALE": "zh_Hans",
     "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
     "KIOSK_LANGUAGES": ["zh_Hans", "en"],
@@ -77,7 +82,8 @@ DEFAULTS = {
 
 # Environment variables read on top of the instance config; ints stay ints.
 ENV_KEYS = [
-    "KIOSK_ROLE", "DATABASE", "DATABASE_URL", "SECRET_KEY",
+    "KIOSK_ROLE", "DATABASE", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_POOL_RECYCLE",
+    "SECRET_KEY",
     "KIOSK_IDLE_SECONDS", "KIOSK_IDLE_WARNING", "KIOSK_IDENTIFIED_SECONDS",
     "ADMIN_SESSION_MINUTES", "ADMIN_SESSION_MAX_HOURS", "BABEL_DEFAULT_LOCALE",
     "SESSION_COOKIE_SECURE", "TRUSTED_PROXIES", "KIOSK_CENTRAL_PUBLIC_URL", "SYNC_PROMPT",

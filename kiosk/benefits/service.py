@@ -36,6 +36,7 @@ def save_link(link, role, is_new, **fields):
         for name, value in fields.items():
             setattr(link, name, value)
         link.save(force_insert=is_new)
+        _publish(role, [link.id])
     return link
 
 
@@ -45,6 +46,7 @@ def set_hidden(link, hidden, role):
         if link.editable_by(role):
             link.hidden = hidden
             link.save()
+            _publish(role, [link.id])
         else:
             _upsert_local(link, hidden=hidden)
 
@@ -58,6 +60,7 @@ def move(link, direction, role):
         if not 0 <= other < len(order):
             return False
         order[index], order[other] = order[other], order[index]
+        moved = []
         for n, row in enumerate(order, start=1):
             position = n * STEP
             if row.position == position:
@@ -65,9 +68,24 @@ def move(link, direction, role):
             if row.editable_by(role):
                 row.sort_order = position
                 row.save()
+                moved.append(row.id)
             else:
                 _upsert_local(row, sort_order=position)
+        _publish(role, moved)
     return True
+
+
+def _publish(role, link_ids):
+    """Central's links go into the change log in the transaction that wrote them.
+
+    Logos first (a link names its logo); they are few, so all of them are
+    compared: a logo no central link names any more goes down as a delete.
+    """
+    if role != "central" or not link_ids:
+        return
+    from ..sync import changelog
+    changelog.reconcile(("benefit_logo",))
+    changelog.record("benefit_link", link_ids)
 
 
 def _upsert_local(link, **values):
@@ -86,6 +104,7 @@ def store_logo(png, digest):
 def delete_unused_logos(older_than=timedelta(days=1)):
     """Logos no link names any more — e.g. uploaded with a form that was then
     abandoned — are dropped after a grace period (a form may still hold one)."""
+    # No change-log entry here: the link change that stopped naming a logo sent its delete.
     used = BenefitLink.select(BenefitLink.logo_digest).where(BenefitLink.logo_digest.is_null(False))
     return (BenefitLogo.delete()
             .where(BenefitLogo.digest.not_in(used)

@@ -43,3 +43,22 @@ def list_stations():
             behind = "never synced" if hours is None else f"{hours:.1f} h ago"
             flag = "  STALE" if stale else ""
             click.echo(f"{station.id}  {station.name} ({station.enterprise})  {behind}{flag}")
+
+
+@central_command.command("publish")
+def publish():
+    """Put into the change log any central-owned change it lacks (run at start; 0 is normal)."""
+    from ..sync import changelog
+    with db.connection_context():
+        written = changelog.reconcile()
+    click.echo(f"{written} change(s) added to the change log.")
+
+
+@central_command.command("purge")
+def purge():
+    """Delete what is past its retention (docs/capacity.md); run daily after the night."""
+    from . import retention
+    with db.connection_context():
+        done = retention.purge()
+    for what, count in done.items():
+        click.echo(f"{what}: {count} deleted")

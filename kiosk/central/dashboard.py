@@ -12,6 +12,7 @@ from ..db import write_transaction
 from ..htmx import redirect_to, render
 from ..models.base import utcnow
 from ..notices.models import Announcement
+from ..sync import changelog
 from ..sync.admin import kind_names
 from ..sync.models import CentralConflict, Station
 from . import figures, registry
@@ -71,6 +72,7 @@ def announcements(announcement_id=None):
                 item = item or Announcement()
                 form.populate_obj(item)
                 item.save(force_insert=announcement_id is None)
+                changelog.record("announcement", [item.id])
             audit("announcement", item.id, item.title)
             flash(_("Saved. Stations receive it at their next sync."))
             return redirect_to(url_for("central.announcements"))

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from ..db import write_transaction
 from ..models.base import utcnow
+from ..sync import changelog
 from ..sync.models import Station
 from ..sync.protocol import new_secret
 
@@ -18,12 +19,15 @@ def register_station(name, enterprise, address="", station_id=None):
         station = Station.create(id=uuid.UUID(str(station_id)) if station_id else uuid.uuid4(),
                                  name=name.strip(), enterprise=enterprise.strip(),
                                  address=(address or "").strip(), secret=secret)
+        changelog.record("station_profile", [station.id])
     return station, secret
 
 
 def rotate_secret(station):
     secret = new_secret()
-    Station.update(secret=secret, updated_at=utcnow()).where(Station.id == station.id).execute()
+    with write_transaction():
+        Station.update(secret=secret, updated_at=utcnow()).where(Station.id == station.id).execute()
+        changelog.record("station_profile", [station.id])
     return secret
 
 
@@ -31,7 +35,9 @@ def update_station(station, name, enterprise, address, active):
     station.name, station.enterprise, station.address = name.strip(), enterprise.strip(), address.strip()
     station.active = active
     station.updated_at = utcnow()  # the profile goes down to the station at its next pull
-    station.save()
+    with write_transaction():
+        station.save()
+        changelog.record("station_profile", [station.id])
 
 
 def health(station, now=None):

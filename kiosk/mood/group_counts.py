@@ -18,7 +18,7 @@ from peewee import fn
 
 from ..db import write_transaction
 from ..models import Member, Setting, Team, Workshop
-from ..models.base import this_station_id
+from ..models.base import this_station_id, utcnow
 from .models import MoodGroupCount
 
 MIN_GROUP = 5
@@ -90,17 +90,25 @@ def refresh():
                 if group is None:
                     continue  # a team deleted since: nothing to attach the count to
                 totals[group + (row.mood,)] += row.count
+            # One read of the day's rows and one insert of the new ones: a station's
+            # first push regroups hundreds of counts (issue 11: a night's sync ≤ 0.3 s).
+            stored = {str(row.id): row for row in
+                      MoodGroupCount.select().where(MoodGroupCount.day == day)}
+            new, now = [], utcnow()
             for (workshop_id, workshop_name, team_id, team_name, members, mood), count in totals.items():
                 rid = group_id(station_id, day, workshop_id, team_id, mood)
-                row = MoodGroupCount.get_or_none(MoodGroupCount.id == rid)
+                row = stored.get(str(rid))
                 values = dict(workshop_id=workshop_id, workshop_name=workshop_name,
                               team_id=team_id, team_name=team_name, mood=mood, count=count,
                               members=members or 0)
                 if row is None:
-                    MoodGroupCount.create(id=rid, day=day, **values)
+                    new.append(dict(values, id=rid, day=day, station_id=station_id,
+                                    created_at=now, updated_at=now))
                 elif any(getattr(row, k) != v for k, v in values.items()):
                     for k, v in values.items():
                         setattr(row, k, v)
                     row.save()
+            for i in range(0, len(new), 200):
+                MoodGroupCount.insert_many(new[i:i + 200]).execute()
         Setting.set_value(WATERMARK, max(m for _, m in changed))
     return days

@@ -170,8 +170,9 @@ def add_event(request_id, kind, actor, origin, text="", public=None):
             public = False
         else:
             raise NotAllowed(kind)
-        RequestEvent.create(request=request, kind=kind, text=text, public=public,
-                            actor=actor, origin=origin, at=_next_at(request))
+        event = RequestEvent.create(request=request, kind=kind, text=text, public=public,
+                                    actor=actor, origin=origin, at=_next_at(request))
+        _publish(event.id, origin)
         return refresh(request)
 
 
@@ -211,12 +212,25 @@ def rate(request_id, satisfied, origin="station", reason=""):
 def _worker_event(request, kind, origin, text=""):
     """An event by the worker; on an anonymous request its times are kept to the hour."""
     if not request.anonymous:
-        return RequestEvent.create(request=request, kind=kind, public=True, actor=WORKER,
-                                   origin=origin, text=text, at=_next_at(request))
+        event = RequestEvent.create(request=request, kind=kind, public=True, actor=WORKER,
+                                    origin=origin, text=text, at=_next_at(request))
+        _publish(event.id, origin)
+        return event
     at = _next_at(request, coarse(utcnow()))
     stamp = coarse(utcnow())
-    RequestEvent.insert(request=request, kind=kind, public=True, actor=WORKER, origin=origin,
-                        text=text, at=at, created_at=stamp, updated_at=stamp).execute()
+    event_id = uuid.uuid4()
+    RequestEvent.insert(id=event_id, request=request, kind=kind, public=True, actor=WORKER,
+                        origin=origin, text=text, at=at, created_at=stamp,
+                        updated_at=stamp).execute()
+    _publish(event_id, origin)
+
+
+def _publish(event_id, origin):
+    """Central's own event goes into the change log, to the station that took the request,
+    in the transaction that wrote it."""
+    if origin == categories.CENTRAL:
+        from ..sync import changelog
+        changelog.record("request_event_central", [event_id])
 
 
 def history(request, public_only=False):
@@ -228,9 +242,49 @@ def history(request, public_only=False):
 
 def refresh(request):
     """Rebuild the request's cached columns from its events, and save them."""
-    status, awaiting, first_response, resolved_at = NEW, request.created_at, None, None
+    values = _derived(request.created_at, history(request))
+    values["updated_at"] = utcnow() if not request.anonymous else coarse(utcnow())
+    for name, value in values.items():
+        setattr(request, name, value)
+    ServiceRequest.update(**values).where(ServiceRequest.id == request.id).execute()
+    return request
+
+
+def refresh_many(request_ids):
+    """``refresh`` for a batch of requests: one read of all their events, one bulk update.
+
+    Central's inbox copy after a push (service_requests/sync.py) — not per request.
+    """
+    from .. import bulk
+    ids = list(request_ids)
+    if not ids:
+        return
+    requests = {str(i): (created, member is None) for i, created, member in
+                ServiceRequest.select(ServiceRequest.id, ServiceRequest.created_at,
+                                      ServiceRequest.member)
+                .where(ServiceRequest.id.in_(ids)).tuples()}
+    events = {}
+    for event in (RequestEvent.select(RequestEvent.request, RequestEvent.kind, RequestEvent.at,
+                                      RequestEvent.text)
+                  .where(RequestEvent.request.in_(list(requests)))
+                  .order_by(RequestEvent.at, RequestEvent.created_at)):
+        events.setdefault(str(event.request_id), []).append(event)
+    now, rows = utcnow(), []
+    for rid, (created, anonymous) in sorted(requests.items()):  # one lock order for every host
+        values = _derived(created, events.get(rid, []))
+        rows.append(tuple(values[name] for name in DERIVED)
+                    + (coarse(now) if anonymous else now, rid))
+    bulk.update_many(ServiceRequest, DERIVED + ("updated_at",), "id", rows)
+
+
+DERIVED = ("status", "awaiting_since", "first_response_at", "resolved_at", "assignee", "rating")
+
+
+def _derived(created_at, events):
+    """The cached columns of a request, from its events in order."""
+    status, awaiting, first_response, resolved_at = NEW, created_at, None, None
     assignee, rating = "", None
-    for event in history(request):
+    for event in events:
         if event.kind in STATUS_EVENTS:
             status = STATUS_EVENTS[event.kind]
         if event.kind in (SUBMITTED, REOPEN):
@@ -246,18 +300,10 @@ def refresh(request):
             assignee = event.text
         if event.kind == RATED:
             rating = event.text
-    request.status, request.awaiting_since = status, awaiting
-    request.first_response_at, request.resolved_at = first_response, resolved_at
-    request.assignee, request.rating = assignee[:40], rating
     # The derived columns do not sync; an anonymous request's updated_at stays coarse
     # (see coarse()), whoever acted.
-    request.updated_at = utcnow() if not request.anonymous else coarse(utcnow())
-    (ServiceRequest.update(status=status, awaiting_since=awaiting,
-                           first_response_at=first_response, resolved_at=resolved_at,
-                           assignee=request.assignee, rating=rating,
-                           updated_at=request.updated_at)
-     .where(ServiceRequest.id == request.id).execute())
-    return request
+    return {"status": status, "awaiting_since": awaiting, "first_response_at": first_response,
+            "resolved_at": resolved_at, "assignee": assignee[:40], "rating": rating}
 
 
 def _next_at(request, now=None):

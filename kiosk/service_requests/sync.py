@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
+from .. import bulk
 from . import categories, lifecycle
 from .models import EVENT_KINDS, STATUS_EVENTS, RequestEvent, ServiceRequest
 
@@ -63,14 +64,8 @@ def _status_before(event, batch):
     holds and those of the same push that the rule lets through. The outbox sends in
     order of last change, not of ``at`` (an anonymous worker's reopen is stamped to the
     hour), so the push is taken whole and replayed in order."""
-    from ..sync.models import CentralRecord
     at = _when(event["at"])
-    held = {}
-    for (data,) in (CentralRecord.select(CentralRecord.data)
-                    .where((CentralRecord.parent_id == event["request_id"])
-                           & (CentralRecord.kind == "request_event")).tuples()):
-        other = json.loads(data)
-        held[other["id"]] = other
+    held = _held_events(event["request_id"], batch)
     pushed = {e["id"]: e for e in batch
               if e.get("request_id") == event["request_id"] and e["id"] not in held
               and e.get("origin") == categories.STATION}
@@ -85,6 +80,25 @@ def _status_before(event, batch):
             continue  # refused in its turn: it changes nothing
         status = STATUS_EVENTS[kind]
     return status
+
+
+def _held_events(request_id, batch):
+    """{id: event} central holds for a request; for a whole push in one read (its ``memo``)."""
+    from ..sync.models import CentralRecord
+    memo = getattr(batch, "memo", None)
+    if memo is not None and "held" in memo:
+        return memo["held"].get(request_id, {})
+    wanted = {request_id} | ({e.get("request_id") for e in batch} - {None}
+                             if memo is not None else set())
+    held = {}
+    for (data,) in (CentralRecord.select(CentralRecord.data)
+                    .where(CentralRecord.parent_id.in_(list(wanted))
+                           & (CentralRecord.kind == "request_event")).tuples()):
+        other = json.loads(data)
+        held.setdefault(other["request_id"], {})[other["id"]] = other
+    if memo is not None:
+        memo["held"] = held
+    return held.get(request_id, {})
 
 
 def _when(value):
@@ -124,10 +138,11 @@ def register_all(register, SyncKind):
         return values
 
     def refresh_with_events(request_ids):
-        with_events = (RequestEvent.select(RequestEvent.request).distinct()
-                       .where(RequestEvent.request.in_(list(request_ids))))
-        for request in ServiceRequest.select().where(ServiceRequest.id.in_(with_events)):
-            lifecycle.refresh(request)
+        # Requests without events yet keep what they came with: they are refreshed
+        # when their events come (one read and one bulk update per batch either way).
+        with_events = [str(i) for (i,) in RequestEvent.select(RequestEvent.request).distinct()
+                       .where(RequestEvent.request.in_(list(request_ids))).tuples()]
+        lifecycle.refresh_many(with_events)
 
     def materialize_requests(records):
         """Central: keep a copy in the inbox's own table; its status comes from the events."""
@@ -169,8 +184,9 @@ def register_all(register, SyncKind):
         # An event whose request is in the ledger but not in the inbox (see above) waits there.
         rows = [event_values(d) for d in records if d["request_id"] in present]
         if rows:
-            RequestEvent.insert_many(rows).on_conflict_ignore().execute()
-            refresh_with_events({r["request"] for r in rows})
+            names = tuple(rows[0])
+            bulk.insert_ignore(RequestEvent, names, [tuple(r[n] for n in names) for r in rows])
+            lifecycle.refresh_many({r["request"] for r in rows})
 
     def apply_central_event(op, data):
         """Station: central's reply or status change on a request this station took."""

@@ -1,4 +1,4 @@
-"""Central: store pushed batches, keep the change sequence, know the stations.
+"""Central: store pushed batches, know the stations (the change log: changelog.py).
 
 Storing is ``INSERT … ON CONFLICT DO NOTHING`` on the record's UUID (the
 primary key is the guard, so two concurrent retries of one batch cannot both
@@ -8,17 +8,17 @@ conflict (anything else: set aside for review, never overwritten).
 """
 import json
 import uuid
+from collections import namedtuple
 from datetime import timedelta
 
 from peewee import IntegrityError
 
-from ..db import db, is_sqlite, write_transaction
+from .. import bulk
+from ..db import db, write_transaction
 from ..models.base import utcnow
 from . import kinds as registry
 from .models import (
-    CentralChange,
     CentralConflict,
-    CentralPublished,
     CentralRecord,
     Station,
     StationNonce,
@@ -31,9 +31,8 @@ from .protocol import (
     UNKNOWN_KIND,
     SyncError,
     canonical_json,
+    json_digest,
 )
-
-PUBLISH_LOCK = 724_001  # the advisory lock that serialises publishing on PostgreSQL
 
 
 def find_secret(station_id):
@@ -52,12 +51,16 @@ def remember_nonce(station_id, nonce, window_seconds):
             StationNonce.insert(station=station_id, nonce=nonce[:64]).execute()
     except IntegrityError:
         return False
-    # Nonces older than the clock window cannot be replayed (the timestamp check
-    # refuses them first), so they need not be kept.
+    return True
+
+
+def forget_old_nonces(station_id, window_seconds):
+    """Nonces older than the clock window cannot be replayed (the timestamp check refuses
+    them first), so they need not be kept. Once a run (at hello), not once a request;
+    ``flask central purge`` sweeps those of stations that stopped saying hello."""
     cutoff = utcnow() - timedelta(seconds=2 * window_seconds)
     StationNonce.delete().where((StationNonce.station == station_id)
                                 & (StationNonce.seen_at < cutoff)).execute()
-    return True
 
 
 def station_secret(station_id):
@@ -102,7 +105,9 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
             incoming[record_id] = (version, data)
     acked, conflicts = [], []
     with write_transaction():
-        for rid, reason in _ownership_refusals(kind, station_id, incoming).items():
+        before, parents = _stored(kind, incoming)
+        for rid, reason in _ownership_refusals(kind, station_id, incoming, before,
+                                               parents).items():
             refused.append((rid, incoming.pop(rid)[1], reason))
         # A record the station should never have sent is set aside, like a conflict:
         # refusing the whole batch would block the station's every later night.
@@ -110,18 +115,16 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
             _set_aside(kind, rid, station_id, data, reason, conflicts)
         if not incoming:
             return acked, conflicts
-        incoming = {rid: (version, kind.digest(data), data)
-                    for rid, (version, data) in incoming.items()}
-        rows = [{"id": rid, "kind": kind.name, "station": station_id,
-                 "parent_id": kind.parent_id(data), "version": version, "digest": digest,
-                 "data": canonical_json(data), "received_at": now, "updated_at": now}
-                for rid, (version, digest, data) in incoming.items()]
-        for i in range(0, len(rows), 200):
-            CentralRecord.insert_many(rows[i:i + 200]).on_conflict_ignore().execute()
-        stored = {str(r.id): r for r in CentralRecord.select().where(
-            CentralRecord.id.in_(list(incoming)))}
-        for rid, (version, digest, data) in incoming.items():
-            have = stored[rid]
+        inserted = _insert_new(kind, station_id, incoming, before, parents, now)
+        updates, fresh = [], []
+        for rid, (version, data) in incoming.items():
+            if rid in inserted:
+                acked.append(rid)
+                if not inserted[rid]:  # not an orphan
+                    fresh.append(data)
+                continue
+            have = before[rid]
+            digest = kind.digest(data)
             reason = None
             if have.kind != kind.name or str(have.station_id) != str(station_id):
                 reason = "another station or kind holds this id"
@@ -129,10 +132,10 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
                 pass
             elif kind.mutable and version > have.version:
                 # The single writer of this record changed it: take the newer write.
-                (CentralRecord.update(version=version, digest=digest, data=canonical_json(data),
-                                      parent_id=kind.parent_id(data), updated_at=now)
-                 .where((CentralRecord.id == rid) & (CentralRecord.version < version))
-                 .execute())
+                updates.append((version, digest, canonical_json(data), kind.parent_id(data),
+                                now, rid, version))
+                if not have.orphan:
+                    fresh.append(data)
             elif kind.mutable and version < have.version:
                 pass  # an older write of the owner, already superseded here
             else:
@@ -141,13 +144,70 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
                 _set_aside(kind, rid, station_id, data, reason, conflicts)
             else:
                 acked.append(rid)
-        if kind.parent_kind:
-            _mark_orphans(incoming)
-        _materialize(kind, [rid for rid in acked])
-        for child_kind, child_ids in _adopt_children(list(incoming)).items():
-            _materialize(registry.get(child_kind), child_ids)
+        bulk.update_many(CentralRecord, ("version", "digest", "data", "parent_id", "updated_at"),
+                         "id", updates, guard=("version", "<"))
+        if fresh and kind.materialize:
+            kind.materialize(fresh)
+        if _has_children(kind) and inserted:
+            for child_kind, child_ids in _adopt_children(list(inserted)).items():
+                _materialize(registry.get(child_kind), child_ids)
         (Station.update(last_seen_at=now).where(Station.id == station_id).execute())
     return acked, conflicts
+
+
+LEDGER_COLUMNS = ("id", "kind", "station", "parent_id", "version", "digest", "data", "orphan",
+                  "received_at", "updated_at")
+# What the ingest reads back of a stored record (its data only when a rule needs it).
+Stored = namedtuple("Stored", "id kind station_id version digest orphan data")
+
+
+def _stored(kind, incoming):
+    """({id: Stored}, {parent id: Stored with data}) for a batch, in two raw reads at most."""
+    before = _read_stored(list(incoming), with_data=kind.refusal is not None)
+    parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
+    return before, _read_stored(list(parent_ids), with_data=True)
+
+
+def _read_stored(ids, with_data=False):
+    names = ("id", "kind", "station", "version", "digest", "orphan") + (
+        ("data",) if with_data else ())
+    found = {}
+    for row in bulk.select_in(CentralRecord, names, "id", ids):
+        stored = Stored(bulk.uuid_text(row[0]), row[1], bulk.uuid_text(row[2]), *row[3:6],
+                        row[6] if with_data else None)
+        found[stored.id] = stored
+    return found
+
+
+def _insert_new(kind, station_id, incoming, before, parents, now):
+    """Store the records central did not hold; return {id: orphan?} of those inserted.
+
+    One raw ``INSERT … ON CONFLICT DO NOTHING``. On SQLite the write lock is held since
+    ``before`` was read, so every new id is inserted; on PostgreSQL another process may
+    have stored one meanwhile (a station's retry to a second host): RETURNING says which
+    went in, and the others are read now and judged like any stored record.
+    """
+    rows, orphans = [], {}
+    for rid, (version, data) in incoming.items():
+        if rid in before:
+            continue
+        parent_id = kind.parent_id(data)
+        # An event that arrived before its parent is kept, flagged until the parent comes.
+        orphans[rid] = parent_id is not None and parent_id not in parents
+        text = canonical_json(data)
+        rows.append((rid, kind.name, station_id, parent_id, version, json_digest(text), text,
+                     orphans[rid], now, now))
+    returned = bulk.insert_ignore(CentralRecord, LEDGER_COLUMNS, rows, returning="id")
+    if returned is None:
+        return orphans
+    inserted = {str(uuid.UUID(str(i))) for i in returned}
+    raced = [rid for rid in orphans if rid not in inserted]
+    before.update(_read_stored(raced))
+    return {rid: orphan for rid, orphan in orphans.items() if rid in inserted}
+
+
+def _has_children(kind):
+    return any(k.parent_kind == kind.name for k in registry.all_kinds().values())
 
 
 def _set_aside(kind, rid, station_id, data, reason, conflicts):
@@ -158,22 +218,15 @@ def _set_aside(kind, rid, station_id, data, reason, conflicts):
      .on_conflict_ignore().execute())
 
 
-def _ownership_refusals(kind, station_id, incoming):
+def _ownership_refusals(kind, station_id, incoming, before, parents):
     """{id: reason} for the records this station may not write.
 
     The owner of a record is the station that first sent it; the owner of an event's
     parent must be the same station; then the feature's own rule (``kind.refusal``),
     given the stored copy, the parent and the whole push, says what this station may write.
     """
-    if not incoming:
-        return {}
-    before = {str(r.id): r for r in CentralRecord.select().where(
-        CentralRecord.id.in_(list(incoming)))}
-    parent_ids = {kind.parent_id(data) for _version, data in incoming.values()} - {None}
-    parents = {str(r.id): r for r in CentralRecord.select().where(
-        CentralRecord.id.in_(list(parent_ids)))} if parent_ids else {}
     refusals = {}
-    batch = [data for _version, data in incoming.values()]
+    batch = PushBatch(data for _version, data in incoming.values())
     for rid, (_version, data) in incoming.items():
         have = before.get(rid)
         if have is not None and (have.kind != kind.name
@@ -194,16 +247,13 @@ def _ownership_refusals(kind, station_id, incoming):
     return refusals
 
 
-def _mark_orphans(incoming_ids):
-    """An event that arrived before its parent is kept, flagged until the parent comes."""
-    rows = list(CentralRecord.select(CentralRecord.id, CentralRecord.parent_id)
-                .where(CentralRecord.id.in_(list(incoming_ids))))
-    parents = {str(r.parent_id) for r in rows if r.parent_id}
-    present = {str(r.id) for r in CentralRecord.select(CentralRecord.id)
-               .where(CentralRecord.id.in_(list(parents)))} if parents else set()
-    orphans = [r.id for r in rows if r.parent_id and str(r.parent_id) not in present]
-    if orphans:
-        CentralRecord.update(orphan=True).where(CentralRecord.id.in_(orphans)).execute()
+class PushBatch(list):
+    """The records of one push, as a feature's rule sees them, with a place (``memo``)
+    for what the rule read once for the whole push rather than once per record."""
+
+    def __init__(self, records):
+        super().__init__(records)
+        self.memo = {}
 
 
 def _adopt_children(parent_ids):
@@ -245,69 +295,6 @@ def _materialize(kind, ids):
     data = [json.loads(r.data) for r in rows]
     if data:
         kind.materialize(data)
-
-
-# -- the change sequence (down) ---------------------------------------------
-
-def publish():
-    """Append to the change sequence every central-owned record changed since it was published.
-
-    One publisher at a time (an advisory lock on PostgreSQL, the write lock on
-    SQLite), so sequence numbers become visible in the order they were taken:
-    a station's cursor can never skip a change that commits late.
-    """
-    written = 0
-    with write_transaction():
-        if not is_sqlite():
-            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (PUBLISH_LOCK,))
-        for kind in registry.central_kinds():
-            written += _publish_kind(kind)
-    return written
-
-
-def _publish_kind(kind):
-    model = kind.model
-    published = {str(p.record_id): p for p in
-                 CentralPublished.select().where(CentralPublished.kind == kind.name)}
-    seen = set()
-    written = 0
-    for row in kind.select():
-        rid = str(row.id)
-        seen.add(rid)
-        version = kind.version(row)
-        before = published.get(rid)
-        if before is not None and before.version == version:
-            continue
-        target = kind.target(row) if kind.target else None
-        CentralChange.create(kind=kind.name, record_id=rid, target=target, op="upsert",
-                             data=canonical_json(kind.serialize(row)))
-        (CentralPublished.insert(record_id=rid, kind=kind.name, version=version, target=target)
-         .on_conflict(conflict_target=[CentralPublished.record_id],
-                      update={CentralPublished.version: version}).execute())
-        written += 1
-    for rid, before in published.items():
-        if rid not in seen and before.version != "deleted":
-            CentralChange.create(kind=kind.name, record_id=rid, target=before.target, op="delete",
-                                 data=canonical_json({"id": rid}))
-            before.version = "deleted"
-            before.save()
-            written += 1
-    del model
-    return written
-
-
-def changes_after(station_id, after, limit):
-    """One page of the sequence for a station: (changes, next cursor, more?)."""
-    query = (CentralChange.select()
-             .where((CentralChange.seq > after)
-                    & (CentralChange.target.is_null() | (CentralChange.target == station_id)))
-             .order_by(CentralChange.seq).limit(limit + 1))
-    rows = list(query)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    changes = [{"seq": r.seq, "kind": r.kind, "id": str(r.record_id), "op": r.op,
-                "data": json.loads(r.data)} for r in rows]
-    return changes, (rows[-1].seq if rows else after), more
 
 
 RUN_NUMBERS = ("pushed", "pulled", "conflicts", "bytes_up", "bytes_down", "backlog")

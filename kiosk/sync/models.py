@@ -122,6 +122,9 @@ class CentralRecord(BaseModel):
     received_at = DateTimeField(default=utcnow)
     updated_at = DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("kind", "received_at"), False),)  # the retention purge (0016)
+
 
 class CentralConflict(BaseModel):
     """Central: a record that arrived with an id central holds with other content."""
@@ -133,7 +136,7 @@ class CentralConflict(BaseModel):
     digest = CharField(max_length=64)
     data = TextField()
     reason = CharField(max_length=200)
-    received_at = DateTimeField(default=utcnow)
+    received_at = DateTimeField(default=utcnow, index=True)
     resolved = BooleanField(default=False)
 
     class Meta:
@@ -141,16 +144,21 @@ class CentralConflict(BaseModel):
 
 
 class CentralChange(BaseModel):
-    """Central: the change sequence stations pull after their cursor."""
+    """Central: the change log stations pull after their cursor (sync/changelog.py)."""
 
     seq = BigAutoField()
     kind = CharField(max_length=40)
     record_id = UUIDField()
     # None: for every station; else only for that one.
-    target = UUIDField(null=True, index=True)
+    target = UUIDField(null=True)
     op = CharField(max_length=10, default="upsert")
     data = TextField()
-    created_at = DateTimeField(default=utcnow)
+    created_at = DateTimeField(default=utcnow, index=True)
+
+    class Meta:
+        # A pull is two range reads: target IS NULL, and target = the station (0016);
+        # the purge finds a record's later changes by (record_id, seq).
+        indexes = ((("target", "seq"), False), (("record_id", "seq"), False))
 
 
 class CentralPublished(BaseModel):

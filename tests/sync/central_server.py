@@ -20,7 +20,7 @@ def install_fault(spec):
     name, _, n = spec.partition(":")
     n = int(n or 1)
     calls = {"push": 0}
-    accept, adopt = central_store.accept_batch, central_store._adopt_children
+    accept, after_insert = central_store.accept_batch, central_store._has_children
 
     def counting_accept(*args, **kwargs):
         calls["push"] += 1
@@ -29,13 +29,14 @@ def install_fault(spec):
             os._exit(3)
         return result
 
-    def crashing_adopt(*args, **kwargs):
+    def crashing_after_insert(*args, **kwargs):
+        # Asked in every push's transaction once its rows are inserted, before commit.
         if name == "crash_mid_batch" and calls["push"] == n:
             os._exit(3)
-        return adopt(*args, **kwargs)
+        return after_insert(*args, **kwargs)
 
     central_store.accept_batch = counting_accept
-    central_store._adopt_children = crashing_adopt
+    central_store._has_children = crashing_after_insert
     # The API module imported the name at import time: point it at the wrapper too.
     from kiosk.central import api
     api.central_store = central_store
@@ -47,6 +48,7 @@ def main():
 
     from kiosk import create_app
     from kiosk.db import db, migrate
+    from kiosk.sync import changelog
     from kiosk.sync.models import Station
     app = create_app()
     migrate()
@@ -55,6 +57,7 @@ def main():
             station_id, secret = pair.split(":", 1)
             (Station.insert(id=station_id, name=f"驿站 {station_id[:4]}", enterprise="测试企业",
                             secret=secret).on_conflict_ignore().execute())
+        changelog.reconcile()  # as scripts/run-central does at start
     install_fault(os.environ.get("SYNC_FAULT", ""))
     serve(app, host="127.0.0.1", port=port, threads=4, ident="central-test")
 

@@ -15,7 +15,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from kiosk.db import open_database
+from kiosk import create_app
+from kiosk.db import db, migrate, open_database
+
+from ..conftest import ADMIN_PASSWORD
+from ..factories import make_admin
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir))
 PG_TEST_URL = os.environ.get("PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -141,3 +145,26 @@ def central(central_db, tmp_path, station_secret):
     process.start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def central_app(central_db, tmp_path):
+    settings = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+                "KIOSK_ROLE": "central", "DATABASE": str(tmp_path / "unused.sqlite3")}
+    settings.update(central_db)
+    app = create_app(settings)
+    migrate()
+    with app.app_context():
+        db.connect(reuse_if_open=True)
+        yield app
+        db.close()
+
+
+@pytest.fixture
+def federation_admin(central_app):
+    make_admin(password=ADMIN_PASSWORD)
+    client = central_app.test_client()
+    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
+    assert response.status_code == 302
+    client.get("/lang/en")
+    return client

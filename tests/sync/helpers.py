@@ -7,7 +7,7 @@ from kiosk.db import db, write_transaction
 from kiosk.models import Setting
 from kiosk.mood.models import MoodGroupCount
 from kiosk.notices.models import Announcement
-from kiosk.sync import runner
+from kiosk.sync import changelog, runner
 from kiosk.sync.models import (
     CentralChange,
     CentralConflict,
@@ -64,14 +64,27 @@ def sync(**kwargs):
 
 @contextmanager
 def central_view(central):
-    """Bind the sync models to central's database for a look (the station is idle meanwhile)."""
+    """Bind the sync models to central's database for a look (the station is idle meanwhile).
+
+    Rows a test writes here stand for what central's administrator writes through its
+    screens, which log each change as they write it (tests/sync/test_change_log.py):
+    leaving the view puts the test's rows into the change log the same way.
+    """
     database = central.database()
     database.connect()
     try:
         with database.bind_ctx(CENTRAL_MODELS):
             yield
+        previous = db.obj
+        db.initialize(database)
+        try:
+            changelog.reconcile()
+        finally:
+            db.initialize(previous)
     finally:
         database.close()
+        if hasattr(database, "close_all"):
+            database.close_all()  # a pooled PostgreSQL: hang up, the test drops the database
 
 
 def central_count(central, kind=None, orphan=None):

@@ -4,41 +4,13 @@ import re
 import uuid
 from datetime import timedelta
 
-import pytest
-
-from kiosk import create_app
-from kiosk.db import db, migrate
+from kiosk.central import registry
 from kiosk.models.base import utcnow
 from kiosk.notices.models import Announcement
-from kiosk.sync import central_store
+from kiosk.sync import central_store, changelog
 from kiosk.sync.models import CentralRecord, Station
 
-from ..conftest import ADMIN_PASSWORD
-from ..factories import make_admin
 from .helpers import wire_record
-
-
-@pytest.fixture
-def central_app(central_db, tmp_path):
-    settings = {"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                "KIOSK_ROLE": "central", "DATABASE": str(tmp_path / "unused.sqlite3")}
-    settings.update(central_db)
-    app = create_app(settings)
-    migrate()
-    with app.app_context():
-        db.connect(reuse_if_open=True)
-        yield app
-        db.close()
-
-
-@pytest.fixture
-def federation_admin(central_app):
-    make_admin(password=ADMIN_PASSWORD)
-    client = central_app.test_client()
-    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
-    assert response.status_code == 302
-    client.get("/lang/en")
-    return client
 
 
 def test_registering_a_station_shows_its_secret_once(federation_admin):
@@ -95,15 +67,14 @@ def test_the_dashboard_flags_stations_behind_and_shows_city_figures(federation_a
 
 
 def test_announcements_are_added_and_go_into_the_change_sequence(federation_admin):
+    station, _secret = registry.register_station("甲", "甲厂")
     response = federation_admin.post("/admin/central/announcements", data={
         "title": "夏送清凉", "body": "七月一日起发放防暑用品", "active": "y"})
     assert response.status_code == 303
     item = Announcement.get()
     assert item.title == "夏送清凉"
-    station = Station.create(id=uuid.uuid4(), name="甲", enterprise="甲厂", secret="a")
-    assert central_store.publish() == 2  # the announcement, and the station's profile
-    assert central_store.publish() == 0
-    changes, cursor, more = central_store.changes_after(station.id, 0, 10)
+    assert changelog.reconcile() == 0  # both were logged as they were written
+    changes, cursor, more = changelog.changes_after(station.id, 0, 10)
     assert [c["kind"] for c in changes] == ["station_profile", "announcement"]
     bad = federation_admin.post("/admin/central/announcements", data={
         "title": "", "starts_on": "2026-05-02", "ends_on": "2026-05-01"})
@@ -113,9 +84,9 @@ def test_announcements_are_added_and_go_into_the_change_sequence(federation_admi
 def test_the_change_sequence_only_goes_to_its_target(central_app):
     a = Station.create(id=uuid.uuid4(), name="甲", enterprise="甲厂", secret="a")
     b = Station.create(id=uuid.uuid4(), name="乙", enterprise="乙厂", secret="b")
-    central_store.publish()
+    assert changelog.reconcile() == 2  # written around the registry: the sweep catches them
     for station in (a, b):
-        changes, _cursor, _more = central_store.changes_after(station.id, 0, 10)
+        changes, _cursor, _more = changelog.changes_after(station.id, 0, 10)
         assert [json.dumps(c["data"]["name"], ensure_ascii=False) for c in changes] == [
             json.dumps(station.name, ensure_ascii=False)]
 

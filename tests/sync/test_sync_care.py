@@ -18,7 +18,6 @@ from kiosk.sync.models import CentralRecord, Station
 
 from ..factories import make_member
 from .helpers import central_count, central_view, station_app, sync, wire_record
-from .test_central_pages import central_app, federation_admin  # noqa: F401  (fixtures)
 
 SECRETS = ("孙磊", "9127", "市第一人民医院", "家中失火", "水果篮", "住院期间情绪低落")
 
@@ -95,7 +94,7 @@ def test_monthly_counts_go_up_and_nothing_personal_does(tmp_path, central, stati
         assert row["promises"]["hospital"] == {"due": 1, "in_time": 1, "late": 0}
 
 
-def test_central_refuses_a_count_that_cannot_be(central_app):  # noqa: F811
+def test_central_refuses_a_count_that_cannot_be(central_app):
     station = Station.create(id=uuid.uuid4(), name="甲", enterprise="甲厂", secret="a")
     good = wire_record("care_month", month="2026-03-01", promise="wedding", due=2, in_time=1,
                        late=1)
@@ -111,7 +110,7 @@ def test_central_refuses_a_count_that_cannot_be(central_app):  # noqa: F811
     assert CentralRecord.select().where(CentralRecord.kind == "care_month").count() == 1
 
 
-def test_the_dashboard_shows_the_promises_per_enterprise(federation_admin):  # noqa: F811
+def test_the_dashboard_shows_the_promises_per_enterprise(federation_admin):
     a = Station.create(id=uuid.uuid4(), name="一号驿站", enterprise="菏泽重工", secret="a")
     b = Station.create(id=uuid.uuid4(), name="二号驿站", enterprise="菏泽重工", secret="b")
     month = utcnow().date().replace(day=1).isoformat()
