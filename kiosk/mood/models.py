@@ -25,7 +25,6 @@ from peewee import (
 
 from ..models import BaseModel, Member, SyncedModel, Team, utcnow
 
-MOODS = ("happy", "ok", "upset")
 FOLLOW_UP_KINDS = ("talk", "counselling", "change_post", "rest", "other")
 
 
