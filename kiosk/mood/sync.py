@@ -6,6 +6,7 @@ one of the board's (``moods.MOODS``, read when a record arrives).
 """
 from flask_babel import lazy_gettext as _l
 
+from ..sync.kind_spec import STATION
 from . import group_counts
 from .models import MoodGroupCount
 from .moods import MOODS
@@ -15,7 +16,6 @@ MOOD_GROUP_FIELDS = ("day", "workshop_id", "workshop_name", "team_id", "team_nam
 
 
 def register_all(register, SyncKind):
-    from ..sync.kinds import STATION
     # A recount of a day is a newer write of the same record, so the kind is mutable.
     register(SyncKind("mood_group", MoodGroupCount, STATION, MOOD_GROUP_FIELDS, order=30,
                       label=_l("mood counts"), prepare=group_counts.refresh,

@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import bulk
+from ..sync.kind_spec import CENTRAL, STATION, ParentMissing, WireField
 from . import categories, lifecycle
 from .models import EVENT_KINDS, STATUS_EVENTS, RequestEvent, ServiceRequest
 
@@ -112,7 +113,6 @@ def _when(value):
 
 def register_all(register, SyncKind):
     from ..models.base import utcnow
-    from ..sync.kinds import CENTRAL, STATION, ParentMissing, WireField
     from ..sync.models import SyncState
 
     def request_extra(request):

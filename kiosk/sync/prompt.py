@@ -27,6 +27,7 @@ import time
 from flask import current_app
 
 from ..db import db
+from ..version import __version__
 from . import runner
 from .protocol import SyncError
 
@@ -73,7 +74,6 @@ def _run(app, anonymous):
 
 
 def _work(app, state, sleep=time.sleep, delay=0):
-    from .. import __version__
     from ..service_requests.queries import waiting_for_central
     wait = FIRST_WAIT
     try:
