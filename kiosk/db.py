@@ -112,11 +112,6 @@ class _ReadOnlyWhenFull(SqliteDatabase):
     def _read_only(self):
         return self.__dict__.setdefault("_read_only_ids", set())
 
-    def is_read_only(self):
-        conn = None if self.is_closed() else self.connection()
-        return conn is not None and id(conn) in self._read_only
-
-
 class StationDatabase(_PooledSqliteDatabase, _ReadOnlyWhenFull):
     """The station's pooled SQLite, falling back to read-only on a full disk."""
 

@@ -30,6 +30,10 @@ TIRED_ICON = ('<svg class="icon mood-icon" viewBox="0 0 10 10" aria-hidden="true
               '<circle cx="5" cy="5" r="4"/></svg>')
 
 
+def icon(key):
+    return f"icons/mood-{key}.svg"
+
+
 @pytest.fixture
 def fourth_mood(monkeypatch):
     """``moods.WEATHER`` with a fourth mood, as if the module had been edited before start.
@@ -54,7 +58,7 @@ def fourth_mood(monkeypatch):
 
 def with_icon(app):
     """The new mood's icon, as templates/icons/mood-tired.svg would be."""
-    app.jinja_env.loader = ChoiceLoader([DictLoader({TIRED.icon: TIRED_ICON}),
+    app.jinja_env.loader = ChoiceLoader([DictLoader({icon(TIRED.key): TIRED_ICON}),
                                          app.jinja_env.loader])
     return app
 
@@ -148,7 +152,7 @@ def test_every_mood_has_its_colours_its_icon_and_a_short_key():
         line = re.search(rf"^\.mood-{mood.key}\s*\{{([^}}]*)\}}", palette, re.M)
         assert line, f"static/css/moods.css has no colours for {mood.key}"
         assert all(f"{var}:" in line.group(1) for var in ("--mood", "--mood-bg", "--mood-ink"))
-        assert (ROOT / "templates" / mood.icon).is_file(), mood.icon
+        assert (ROOT / "templates" / icon(mood.key)).is_file(), icon(mood.key)
         assert mood.key.isascii() and len(mood.key) <= moods.MAX_KEY_LENGTH
     assert moods.UPSET in moods.MOODS
 

@@ -89,6 +89,3 @@ class AlertDelivery(BaseModel):
 
     class Meta:
         indexes = ((("alert", "channel"), True), (("status", "next_attempt_at"), False))
-
-
-ALL_MODELS = [AlertChannel, Alert, AlertDelivery]

@@ -28,7 +28,6 @@ from peewee import (
 from ..models import BaseModel, SyncedModel, utcnow
 
 CATEGORIES = ("app", "offers", "aid", "insurance", "other")
-OWNERS = ("station", "central")
 
 
 # Logo ids are derived from their content, so the same logo has the same id

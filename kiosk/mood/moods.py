@@ -4,9 +4,10 @@ Every screen, chart, count, sync kind and central figure reads the moods from
 here, in this order (the board's zones left to right, a chart's segments bottom
 to top). A mood's colours are the one rule per mood in static/css/moods.css
 (CSS, because the strict CSP allows no inline style); its icon is the template
-``icons/mood-<key>.svg``. docs/architecture.md, "Add a mood", lists the rest.
+``icons/mood-<key>.svg`` (included inline, so the CSS colours it).
+docs/architecture.md, "Add a mood", lists the rest.
 
-The key is stored in the database (``CharField(max_length=8)``) and sent to
+The key is stored in the database (``MAX_KEY_LENGTH`` characters) and sent to
 central: keep it short, ASCII, and never rename one that has been used.
 """
 from dataclasses import dataclass
@@ -18,11 +19,6 @@ from flask_babel import lazy_gettext as _l
 class Mood:
     key: str
     label: object    # a lazy string: translated when shown, in the screen's language
-
-    @property
-    def icon(self):
-        """The template that draws the mood's weather (included inline, so CSS colours it)."""
-        return f"icons/mood-{self.key}.svg"
 
 
 WEATHER = (
@@ -38,8 +34,3 @@ UPSET = "upset"
 MOODS = tuple(mood.key for mood in WEATHER)
 MOOD_LABELS = {mood.key: mood.label for mood in WEATHER}
 MAX_KEY_LENGTH = 8    # the database column
-
-
-def zero_counts():
-    """{mood: 0} for every mood, in board order."""
-    return dict.fromkeys(MOODS, 0)
