@@ -144,3 +144,27 @@ def test_the_graph_sees_function_level_and_importlib_imports():
     assert "kiosk.mood.sync" in graph["kiosk"]                     # an importlib string
     assert "kiosk.demo_data" in graph["kiosk.cli"]                 # inside a command
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# The features: what registers screens, pages or commands (docs/architecture.md, "Layers").
+# The roster's modules are still spread over the package root; kiosk/roster/ will gather them.
+FEATURES = ("kiosk.admin", "kiosk.alerts", "kiosk.benefits", "kiosk.care", "kiosk.central",
+            "kiosk.cli", "kiosk.demo_data", "kiosk.identify", "kiosk.kiosk_home", "kiosk.mood",
+            "kiosk.notices", "kiosk.photos", "kiosk.pinyin", "kiosk.proof",
+            "kiosk.service_requests", "kiosk.sync.admin",
+            "kiosk.photo_import", "kiosk.pins", "kiosk.roster_csv", "kiosk.roster_service",
+            "kiosk.roster_sync")
+
+
+def is_feature(name):
+    return any(name == f or name.startswith(f + ".") for f in FEATURES)
+
+
+def test_the_base_never_imports_a_feature():
+    """config, db, models, files, storage, errors, htmx, tiles, the sync…: a feature plugs in
+    through ``init_app`` and the registries; the base does not know it is there."""
+    graph = import_graph()
+    assert all(name in graph for name in FEATURES), "a feature named here is gone: update FEATURES"
+    upward = {name: sorted(filter(is_feature, imported)) for name, imported in graph.items()
+              if name != "kiosk" and not is_feature(name)}
+    assert not {name: found for name, found in upward.items() if found}

@@ -53,6 +53,17 @@ def push_soon(app, anonymous=True):
     return True
 
 
+def register_waiting(app, still_waiting):
+    """A feature that starts a prompt sync says how to tell that something still waits:
+    ``still_waiting()`` is true while a record for central is unsent (the sync never
+    imports a feature)."""
+    app.extensions.setdefault("sync_prompt_waiting", []).append(still_waiting)
+
+
+def _still_waiting(app):
+    return any(check() for check in app.extensions.get("sync_prompt_waiting", ()))
+
+
 def first_delay(anonymous, now=None, jitter=None):
     """Seconds before the first try: none for a named request; for an anonymous one, to
     the top of the next hour and up to JITTER more (so stations do not all call at :00)."""
@@ -74,7 +85,6 @@ def _run(app, anonymous):
 
 
 def _work(app, state, sleep=time.sleep, delay=0):
-    from ..service_requests.queries import waiting_for_central
     wait = FIRST_WAIT
     try:
         if delay:
@@ -86,7 +96,7 @@ def _work(app, state, sleep=time.sleep, delay=0):
                         runner.run_sync(__version__, trigger="prompt")
                 except SyncError as exc:        # the lock is held: another run is going on
                     log.info("prompt sync waits: %s", exc.message)
-                if not waiting_for_central():
+                if not _still_waiting(app):
                     return
             log.info("a request for the federation is still unsent: trying again in %d s", wait)
             sleep(wait)
