@@ -77,7 +77,7 @@ def _features(role):
 
     Both roles handle service requests (central takes those routed to it) and
     benefit links (central writes the city's, stations show them); identified
-    check-ins, the roster and identification stay at the station (DESIGN.md).
+    check-ins, the roster and identification stay at the station (docs/architecture.md).
     """
     from . import admin, benefits, kiosk_home, photos, service_requests
     common = [kiosk_home, photos, admin, service_requests, benefits]

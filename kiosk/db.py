@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
-# Why each pragma (see DESIGN.md, "Real parts"):
+# Why each pragma:
 # - WAL lets the wall board read while a terminal writes;
 # - synchronous=FULL: with WAL, NORMAL may roll back the last transactions on
 #   power loss, and a check-in the screen confirmed must survive a power cut;

@@ -7,7 +7,7 @@ the same lock. The worker is never kept waiting: the receipt shows at once.
 
 An anonymous request waits for the top of the next hour (and a few random minutes):
 everything stored about it is kept to the hour so that it cannot be tied to who stood
-at the terminal (DESIGN.md), and a sync started the minute it was filed would record
+at the terminal (docs/architecture.md), and a sync started the minute it was filed would record
 that minute — in this station's sync runs and in what central received. Sent on the
 hour, the runs say no more than "some request in that hour". A named request, whose
 time is kept anyway, goes at once.
