@@ -16,8 +16,8 @@ from ..notices.models import Announcement
 from ..sync import changelog
 from ..sync.admin import kind_names
 from ..sync.models import CentralConflict, Station
+from . import admin_bp as bp
 from . import figures, registry
-from .pages import bp
 
 
 @bp.get("/")
