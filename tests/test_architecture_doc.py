@@ -13,6 +13,8 @@ import pytest
 
 from kiosk.service_requests import categories
 
+from .source_lines import lines_naming
+
 ROOT = pathlib.Path(__file__).parent.parent
 DOC = ROOT / "docs" / "architecture.md"
 WALKS = ("Add a seventh request category", "Add a mood", "Add a field that syncs")
@@ -74,21 +76,13 @@ MAY_NAME_A_CATEGORY = {"kiosk/service_requests/categories.py", "kiosk/service_re
 def test_no_other_file_names_a_request_category():
     """What the category walk-through promises: nothing outside its files lists the six."""
     keys = "|".join(categories.KEYS)
-    pattern = re.compile(rf"""["'](?:{keys})["']|(?:tone|category|sr)-(?:{keys})\b""")
-    places = [*ROOT.glob("kiosk/service_requests/**/*.py"), *ROOT.glob("kiosk/central/**/*.py"),
-              *ROOT.glob("kiosk/sync/**/*.py"), *ROOT.glob("kiosk/alerts/**/*.py"),
-              *ROOT.glob("templates/service_requests/**/*.html"),
-              *ROOT.glob("templates/admin/service_requests/**/*.html"),
-              *ROOT.glob("templates/central/**/*.html"), *ROOT.glob("static/css/*.css"),
-              *ROOT.glob("static/js/*.js")]
-    named = []
-    for path in places:
-        relative = str(path.relative_to(ROOT))
-        if relative in MAY_NAME_A_CATEGORY:
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if pattern.search(line):
-                named.append(f"{relative}:{number}: {line.strip()[:100]}")
+    pattern = rf"""["'](?:{keys})["']|(?:tone|category|sr)-(?:{keys})\b"""
+    named = lines_naming(["kiosk/service_requests/**/*.py", "kiosk/central/**/*.py",
+                          "kiosk/sync/**/*.py", "kiosk/alerts/**/*.py",
+                          "templates/service_requests/**/*.html",
+                          "templates/admin/service_requests/**/*.html",
+                          "templates/central/**/*.html", "static/css/*.css", "static/js/*.js"],
+                         dict.fromkeys((".py", ".html", ".css", ".js"), pattern), MAY_NAME_A_CATEGORY)
     assert not named, "read the categories from categories.CATEGORIES:\n" + "\n".join(named)
 
 

@@ -21,8 +21,9 @@ from kiosk.mood import moods
 from kiosk.mood.moods import Mood
 from kiosk.sync import central_store, kinds
 
-from .conftest import ADMIN_PASSWORD, make_app
-from .factories import make_admin, make_checkin, make_member, make_team, prove
+from .conftest import chair_client, make_app
+from .factories import make_checkin, make_member, make_team, prove
+from .source_lines import lines_naming
 
 ROOT = pathlib.Path(__file__).parent.parent
 TIRED = Mood("tired", "A bit tired")     # 有点累: a mood a union might add one day
@@ -63,15 +64,6 @@ def with_icon(app):
     return app
 
 
-def chair(app):
-    make_admin(password=ADMIN_PASSWORD)
-    client = app.test_client()
-    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
-    assert response.status_code == 302
-    client.get("/lang/en")
-    return client
-
-
 def ok(response):
     assert response.status_code == 200, response.get_data(as_text=True)[:2000]
     return response.get_data(as_text=True)
@@ -109,7 +101,7 @@ def test_a_fourth_mood_appears_on_every_station_screen(tmp_path, fourth_mood):
     ok(visitor.get("/attract"))
     ok(visitor.get("/"))
 
-    admin = chair(app)
+    admin = chair_client(app, "en")
     trends = ok(admin.get("/admin/mood/trends"))
     assert 'class="swatch mood-tired"' in trends and 'class="mood-fill mood-tired"' in trends
     ok(admin.get(f"/admin/mood/trends?team={team.id}"))
@@ -123,7 +115,7 @@ def test_a_fourth_mood_appears_on_every_station_screen(tmp_path, fourth_mood):
 
 def test_a_fourth_mood_syncs_and_shows_on_centrals_dashboard(tmp_path, fourth_mood):
     app = make_app(tmp_path, KIOSK_ROLE="central")
-    admin = chair(app)
+    admin = chair_client(app, "en")
     kind = kinds.get("mood_group")
     with app.app_context():
         from kiosk.sync.models import Station
@@ -167,18 +159,9 @@ def test_no_other_file_names_a_mood():
     quoted = rf"""["'](?:{keys})["']"""
     patterns = {".py": quoted, ".js": quoted, ".html": rf"mood-(?:{keys})\b|(?:==|\[)\s*{quoted}",
                 ".css": rf"mood-(?:{keys})\b|--mood-(?:{keys})"}
-    places = [*ROOT.glob("kiosk/mood/**/*.py"), *ROOT.glob("kiosk/central/**/*.py"),
-              *ROOT.glob("templates/mood/**/*.html"), *ROOT.glob("templates/admin/mood/**/*.html"),
-              *ROOT.glob("templates/central/**/*.html"), *ROOT.glob("static/css/*.css"),
-              *ROOT.glob("static/js/*.js")]
-    named = []
-    for path in places:
-        relative = str(path.relative_to(ROOT))
-        if relative in MAY_NAME_A_MOOD:
-            continue
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(patterns[path.suffix], line):
-                named.append(f"{relative}:{number}: {line.strip()[:100]}")
+    named = lines_naming(["kiosk/mood/**/*.py", "kiosk/central/**/*.py", "templates/mood/**/*.html",
+                          "templates/admin/mood/**/*.html", "templates/central/**/*.html",
+                          "static/css/*.css", "static/js/*.js"], patterns, MAY_NAME_A_MOOD)
     assert not named, "read the moods from kiosk/mood/moods.py instead:\n" + "\n".join(named)
 
 

@@ -15,8 +15,7 @@ from kiosk.service_requests.categories import STATION, Category
 from kiosk.service_requests.models import ServiceRequest
 from kiosk.sync import kinds
 
-from .conftest import ADMIN_PASSWORD, make_app
-from .factories import make_admin
+from .conftest import chair_client, make_app
 from .test_service_requests import file_request
 
 HOUSING = Category("housing", _l("Housing"), _l("The union helps find a home"), "blue", False,
@@ -62,12 +61,7 @@ def test_a_seventh_category_is_filed_followed_answered_and_counted(tmp_path, sev
     tracked = worker.post("/service/track", data={"code": code}, follow_redirects=True)
     assert "Housing" in ok(tracked)
 
-    with app.app_context():
-        make_admin(password=ADMIN_PASSWORD)
-    chair = app.test_client()
-    assert chair.post("/admin/login", data={"username": "chair",
-                                            "password": ADMIN_PASSWORD}).status_code == 302
-    chair.get("/lang/en")
+    chair = chair_client(app, "en")
     assert "Housing" in ok(chair.get("/admin/requests/"))
     assert str(filed.id) in ok(chair.get("/admin/requests/?category=housing"))
     assert "宿舍漏水" in ok(chair.get(f"/admin/requests/{filed.id}"))
@@ -82,11 +76,6 @@ def test_a_seventh_category_is_filed_followed_answered_and_counted(tmp_path, sev
 
 
 def test_central_names_a_seventh_category(tmp_path, seventh_category):
-    app = make_app(tmp_path, KIOSK_ROLE="central")
-    with app.app_context():
-        make_admin(password=ADMIN_PASSWORD)
-    chair = app.test_client()
-    chair.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
-    chair.get("/lang/en")
+    chair = chair_client(make_app(tmp_path, KIOSK_ROLE="central"), "en")
     ok(chair.get("/admin/central/"))
     assert "Housing" in ok(chair.get("/admin/requests/settings"))
