@@ -42,6 +42,7 @@ def test_chair_connects_the_station_and_syncs_now(page, tmp_path):
         page.get_by_role("button", name="验证并保存").tap()
         expect(page.locator(".flash")).to_contain_text("已连接市总服务器")
         sync_now = page.get_by_role("button", name="立即同步")
+        page.wait_for_load_state("load")   # measured once the style sheets apply
         box = sync_now.bounding_box()
         assert box["height"] >= 64
         sync_now.tap()
