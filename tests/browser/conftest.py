@@ -10,7 +10,7 @@ from waitress.server import create_server
 
 from kiosk.db import db
 
-from ..conftest import make_app
+from ..conftest import ADMIN_PASSWORD, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -272,3 +272,12 @@ def screenshot(page, name):
     for guard in CspGuard.active:
         if getattr(guard, "axe", None) and page.context in guard.contexts:
             guard.axe.check(page, only_kiosk=True, label=name)
+
+
+def admin_log_in(page, password=ADMIN_PASSWORD, username="chair"):
+    """The chair logs in through the form, as a person does, and lands past it."""
+    page.goto("/admin/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/admin/login" not in url)
