@@ -5,12 +5,16 @@ import os
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from waitress.server import create_server
 
 from kiosk.db import db
 
 from ..conftest import ADMIN_PASSWORD, make_app
+
+# A worker's screen answers in well under a second, but the suite runs two workers on
+# two cores beside Chromium: an expectation waits as long as an action may (10 s).
+expect.set_options(timeout=10_000)
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PORTRAIT = {"width": 1080, "height": 1920}
