@@ -57,6 +57,8 @@ def create_app(test_config=None):
     cli.init_app(app)
     for feature in _features(app.config["KIOSK_ROLE"]):
         feature.init_app(app)
+    from . import page_cache
+    page_cache.init_app(app)  # last: every other before_request hook runs on a hit too
     return app
 
 

@@ -87,6 +87,20 @@ class VersionCache:
                 self.entries.popitem(last=False)
         return value
 
+    def peek(self, version, key):
+        """The value stored for ``key`` at ``version`` (as ``current()`` gave it), or None."""
+        with self.lock:
+            value = self.entries.get((version, key))
+            if value is not None:
+                self.entries.move_to_end((version, key))
+            return value
+
+    def put(self, version, key, value):
+        with self.lock:
+            self.entries[(version, key)] = value
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+
     def clear(self):
         with self.lock:
             self.entries.clear()

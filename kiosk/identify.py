@@ -31,6 +31,7 @@ from . import data_version
 from .htmx import redirect_to, render
 from .models import Member, Team
 from .next_url import safe_next
+from .page_cache import cacheable_page
 from .tiles import Tile, register_tile
 
 bp = Blueprint("identify", __name__, url_prefix="/identify")
@@ -193,6 +194,7 @@ def _photo_grid(team, next_url, purpose):
 
 
 @bp.get("/")
+@cacheable_page
 def start():
     """Who are you? Pick your team, type your staff number, or scan your badge."""
     mode = request.args.get("mode", "teams")
@@ -202,6 +204,7 @@ def start():
 
 
 @bp.get("/team/<uuid:team_id>")
+@cacheable_page
 def team(team_id):
     """The photo grid of one team."""
     team = Team.get_or_none((Team.id == team_id) & Team.active)
