@@ -89,6 +89,22 @@ def process_rss_mib(pid):
     return float("nan")
 
 
+def _keep_cookies(headers, set_cookies):
+    """``headers`` with the cookies of ``set_cookies`` added to (or replacing) its Cookie."""
+    jar = {}
+    for part in (headers or {}).get("Cookie", "").split(";"):
+        if "=" in part:
+            name, value = part.strip().split("=", 1)
+            jar[name] = value
+    for line in set_cookies:
+        name, value = line.split(";", 1)[0].split("=", 1)
+        if name.strip() != "session" or "session" not in jar:  # the bench's own session stays
+            jar[name.strip()] = value
+    if not jar:
+        return headers
+    return {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+
+
 class Slices:
     """What the rounds of one side of an A/B measured: CPU ms per request and req/s."""
 
@@ -190,7 +206,7 @@ class Harness:
             t.join()
         return latencies, time.perf_counter() - started
 
-    def fetch(self, port, path, method="GET", body=None, headers=None):
+    def fetch(self, port, path, method="GET", body=None, headers=None, with_cookies=False):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = dict(headers or {})
         if body is not None:
@@ -199,6 +215,8 @@ class Harness:
         response = conn.getresponse()
         data = response.read()
         conn.close()
+        if with_cookies:
+            return response.status, data, response.headers.get_all("Set-Cookie") or []
         return response.status, data
 
     def compare_http(self, name, app, path, method="GET", body=None, headers=None):
@@ -228,9 +246,12 @@ class Harness:
         """
         server = self.serve(app)
         try:
-            status, page = self.fetch(server.effective_port, path, method, body, headers)
+            status, page, cookies = self.fetch(server.effective_port, path, method, body,
+                                               headers, with_cookies=True)
             if status >= 400:
                 raise RuntimeError(f"{name}: {path} answered HTTP {status}")
+            # A browser keeps the cookies a page sets (a terminal's own cookie, say).
+            headers = _keep_cookies(headers, cookies)
             bare_server = self.serve(self.bare_app(page if bare_body is None else bare_body))
             try:
                 kiosk, bare = Slices(), Slices()

@@ -15,6 +15,7 @@ Off SQLite (central on PostgreSQL) there is no version: ``cached`` computes ever
 import os
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 
 from peewee import SqliteDatabase
@@ -114,6 +115,11 @@ def cached(key, compute):
     version). ``key`` holds everything besides the data that the value depends on:
     the day, the language, a setting, a time bucket."""
     return _cache.get_or_compute(key, compute)
+
+
+def minute():
+    """The current minute, for keys of what also moves with the clock (overdue, "today")."""
+    return int(time.time() // 60)
 
 
 def clear():

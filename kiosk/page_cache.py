@@ -35,8 +35,12 @@ def cacheable_page(view):
 
 
 def init_app(app):
-    """Registered after every other before_request hook: those still run on a hit."""
-    app.before_request(_serve_from_cache)
+    """The first before_request hook: a hit needs no database connection (the others —
+    the body limit, the CSRF check, the alert deliverer's start — concern POSTs or
+    have run on the process's first request, never a hit). The after_request hook is
+    the last one registered, so it runs first and stores the view's own headers;
+    the others (security headers, Vary, the session cookie) run on a hit too."""
+    app.before_request_funcs.setdefault(None, []).insert(0, _serve_from_cache)
     app.after_request(_remember)
 
 

@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import URL, DataRequired, Length
 
-from .. import __version__
+from .. import __version__, data_version
 from ..admin.auth import audit, login_required
 from ..db import db
 from ..htmx import redirect_to, render
@@ -184,7 +184,15 @@ def connect():
 
 
 def _alerts():
-    """A failed or missing nightly sync needs the chair's attention."""
+    """A failed or missing nightly sync needs the chair's attention (asked once per data
+    version, language and minute: the admin home asks on every visit)."""
+    from flask import request
+    from flask_babel import get_locale
+    key = ("sync_alerts", str(get_locale()), request.script_root, data_version.minute())
+    return data_version.cached(key, _read_alerts)
+
+
+def _read_alerts():
     if runner.configuration() is None:
         return []
     last = SyncRun.select().where(SyncRun.station.is_null() & SyncRun.ok.is_null(False)) \
