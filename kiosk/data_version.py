@@ -22,8 +22,10 @@ from peewee import SqliteDatabase
 
 from .db import db
 
-_watchers = {}
+_watchers = OrderedDict()
 _watchers_lock = threading.Lock()
+# A station has one database; tests make one per test: the oldest watchers are closed.
+MAX_WATCHERS = 4
 
 
 class _Watcher:
@@ -37,6 +39,10 @@ class _Watcher:
     def version(self):
         with self.lock:
             return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def close(self):
+        with self.lock:
+            self.conn.close()
 
 
 def current():
@@ -56,6 +62,8 @@ def current():
                     watcher = _watchers[key] = _Watcher(path)
                 except sqlite3.Error:
                     return None
+                while len(_watchers) > MAX_WATCHERS:
+                    _watchers.popitem(last=False)[1].close()
     try:
         return path, watcher.version()
     except sqlite3.Error:  # a disk gone read-only or away: compute, do not serve stale

@@ -125,7 +125,9 @@ def _page_context(form=None, error=None):
                                     station_id=config[1] if config else ""),
         "error": error,
         "runs": list(runner.recent_runs(30)),
-        "backlog": outbox.count_pending(kinds.station_kinds()),
+        # Every synced record compared with what was sent: once per data version.
+        "backlog": data_version.cached(("sync_backlog",),
+                                       lambda: outbox.count_pending(kinds.station_kinds())),
         "conflicts": list(outbox.conflicts().limit(20)),
         "kind_names": kind_names(),
         "insecure": bool(config) and config[0].startswith("http://") and runner.insecure_http(),
