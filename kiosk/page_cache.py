@@ -24,7 +24,7 @@ from . import data_version
 
 # What only this visitor's session holds; a page made with any of them is theirs.
 PERSONAL_KEYS = ("member", "admin_id", "_flashes")
-_PLACEHOLDER = "\x00csrf-token\x00"
+_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def cacheable_page(view):
@@ -74,7 +74,7 @@ def _serve_from_cache():
     status, headers, body = hit
     from flask_wtf.csrf import generate_csrf
     if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, generate_csrf())
+        body = body.replace(_PLACEHOLDER, generate_csrf().encode())
     request._renders_fragment = True  # one URL, page or fragment: Vary as the view would
     return current_app.response_class(body, status=status, headers=headers)
 
@@ -85,10 +85,11 @@ def _remember(response):
             or response.mimetype != "text/html" or "Set-Cookie" in response.headers
             and _sets_other_cookies(response)):
         return response
-    body = response.get_data(as_text=True)
+    # Kept as the bytes sent: a 300 KiB board is not encoded again on every hit.
+    body = response.get_data()
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if token:
-        body = body.replace(token, _PLACEHOLDER)
+        body = body.replace(token.encode(), _PLACEHOLDER)
     headers = [(k, v) for k, v in response.headers.items()
                if k not in ("Set-Cookie", "Content-Length")]
     _cache.put(*entry, (response.status_code, headers, body))
