@@ -16,7 +16,9 @@ own token goes in on the way out, so forms still carry it and the page stays cac
 Never cached: a visitor who is identified (their name is on the page), an admin
 session on the terminal, a pending flash message, anything but a 200 HTML page.
 """
+import threading
 import time
+from collections import OrderedDict
 
 from flask import current_app, g, request, session
 
@@ -72,11 +74,36 @@ def _serve_from_cache():
         g.kiosk_page_key = (version, key)
         return None
     status, headers, body = hit
-    from flask_wtf.csrf import generate_csrf
     if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, generate_csrf().encode())
+        body = body.replace(_PLACEHOLDER, _visitor_token().encode())
     request._renders_fragment = True  # one URL, page or fragment: Vary as the view would
     return current_app.response_class(body, status=status, headers=headers)
+
+
+_signed = OrderedDict()
+_signed_lock = threading.Lock()
+
+
+def _visitor_token():
+    """This visitor's CSRF token, as ``csrf_token()`` gives it. Signing it (a timestamp,
+    zlib, an HMAC) is a third of a hit's cost; with no time limit on tokens (a kiosk page
+    may stay open all shift) the token signed once for a session's secret stays valid,
+    so it is kept for the next page of that visitor."""
+    from flask_wtf.csrf import generate_csrf
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    raw = session.get(field)
+    if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return generate_csrf()
+    key = (current_app.secret_key, raw)
+    with _signed_lock:
+        token = _signed.get(key)
+    if token is None:
+        token = generate_csrf()
+        with _signed_lock:
+            _signed[key] = token
+            while len(_signed) > 512:
+                _signed.popitem(last=False)
+    return token
 
 
 def _remember(response):
