@@ -110,10 +110,6 @@ class VersionCache:
             while len(self.entries) > self.size:
                 self.entries.popitem(last=False)
 
-    def clear(self):
-        with self.lock:
-            self.entries.clear()
-
 
 _cache = VersionCache()
 
@@ -128,7 +124,3 @@ def cached(key, compute):
 def minute():
     """The current minute, for keys of what also moves with the clock (overdue, "today")."""
     return int(time.time() // 60)
-
-
-def clear():
-    _cache.clear()
