@@ -59,7 +59,9 @@ def _key():
             str(get_locale()), repr(session.get("draft")), int(time.time() // 60))
 
 
-_cache = data_version.VersionCache(size=256)
+# Pages of older versions are never asked for again and fall out; 64 pages of which a
+# workshop board is the largest (300 KiB) bound the memory to some 20 MiB.
+_cache = data_version.VersionCache(size=64)
 
 
 def _serve_from_cache():
