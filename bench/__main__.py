@@ -36,6 +36,7 @@ def main():
                 print(f"    FAILED: {exc!r}", flush=True)
             print(flush=True)
     finally:
+        harness.summary()
         harness.close()
     sys.exit(1 if failed else 0)
 

@@ -15,6 +15,14 @@ A feature adds figures in ``bench/figures_<feature>.py`` with a function
 hits the path with concurrent keep-alive clients from this one, and prints req/s and latency percentiles next
 to a bare Flask app serving a page of the same size from the same server.
 ``h.report(name, value, baseline, unit)`` prints any other pair.
+
+``h.ab(name, app, path)`` is the fair form of ``compare_http`` (issue 15): both
+servers run at once and the load alternates between them in short slices, round
+after round, so that both meet the same background load; each round reads the
+server process's own CPU time (``/proc/<pid>/stat``) and the figure is the median
+CPU per request with its spread (min–max over the rounds), beside req/s.
+``h.target(name, measured, goal, unit)`` prints a target as met / NOT MET and
+keeps it for the summary table at the end of the run.
 """
 import http.client
 import logging
@@ -51,9 +59,69 @@ class ServedApp:
         self.process.start()
         self.effective_port = reader.recv()
 
+    @property
+    def pid(self):
+        return self.process.pid
+
+    def cpu_seconds(self):
+        return process_cpu_seconds(self.pid)
+
     def close(self):
         self.process.terminate()
         self.process.join(timeout=10)
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu_seconds(pid):
+    """User + system CPU seconds of a process so far, every thread of it (Linux)."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def process_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _keep_cookies(headers, set_cookies):
+    """``headers`` with the cookies of ``set_cookies`` added to (or replacing) its Cookie."""
+    jar = {}
+    for part in (headers or {}).get("Cookie", "").split(";"):
+        if "=" in part:
+            name, value = part.strip().split("=", 1)
+            jar[name] = value
+    for line in set_cookies:
+        name, value = line.split(";", 1)[0].split("=", 1)
+        if name.strip() != "session" or "session" not in jar:  # the bench's own session stays
+            jar[name.strip()] = value
+    if not jar:
+        return headers
+    return {**(headers or {}), "Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())}
+
+
+class Slices:
+    """What the rounds of one side of an A/B measured: CPU ms per request and req/s."""
+
+    def __init__(self):
+        self.cpu_ms, self.rps, self.latencies = [], [], []
+
+    def add(self, cpu_s, requests, wall, latencies):
+        self.cpu_ms.append(cpu_s / max(requests, 1) * 1000)
+        self.rps.append(requests / wall)
+        self.latencies.extend(latencies)
+
+    @property
+    def cpu(self):
+        return statistics.median(self.cpu_ms)
+
+    def spread(self):
+        return f"{min(self.cpu_ms):.2f}–{max(self.cpu_ms):.2f}"
 
 
 def _serve_in_child(app, threads, port_pipe):
@@ -65,8 +133,12 @@ def _serve_in_child(app, threads, port_pipe):
 class Harness:
     def __init__(self, seconds=3.0, clients=4, quick=False):
         self.seconds = 0.8 if quick else seconds
+        self.quick = quick
         self.clients = clients
         self.rows = []
+        self.targets = []
+        self.rounds = 5 if quick else 7
+        self.slice_seconds = 0.4 if quick else max(seconds / 3, 0.5)
         self._tmp = tempfile.TemporaryDirectory(prefix="kiosk-bench-")
         self._apps = 0
 
@@ -134,7 +206,7 @@ class Harness:
             t.join()
         return latencies, time.perf_counter() - started
 
-    def fetch(self, port, path, method="GET", body=None, headers=None):
+    def fetch(self, port, path, method="GET", body=None, headers=None, with_cookies=False):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = dict(headers or {})
         if body is not None:
@@ -143,6 +215,8 @@ class Harness:
         response = conn.getresponse()
         data = response.read()
         conn.close()
+        if with_cookies:
+            return response.status, data, response.headers.get_all("Set-Cookie") or []
         return response.status, data
 
     def compare_http(self, name, app, path, method="GET", body=None, headers=None):
@@ -161,6 +235,74 @@ class Harness:
         finally:
             bare_server.close()
         self._add_http(name, len(page), real, real_wall, base, base_wall)
+
+    def ab(self, name, app, path, method="GET", body=None, headers=None, bare_body=None,
+           load=None):
+        """``app`` at ``path`` against bare Flask serving the same bytes, interleaved.
+
+        ``load(port, seconds)`` replaces the plain repeated request when each request
+        must differ (a check-in that really changes a mood); it returns latencies.
+        Returns (kiosk, bare) ``Slices``.
+        """
+        server = self.serve(app)
+        try:
+            status, page, cookies = self.fetch(server.effective_port, path, method, body,
+                                               headers, with_cookies=True)
+            if status >= 400:
+                raise RuntimeError(f"{name}: {path} answered HTTP {status}")
+            # A browser keeps the cookies a page sets (a terminal's own cookie, say).
+            headers = _keep_cookies(headers, cookies)
+            bare_server = self.serve(self.bare_app(page if bare_body is None else bare_body))
+            try:
+                kiosk, bare = Slices(), Slices()
+                sides = ((server, kiosk, load), (bare_server, bare, None))
+                for n in range(self.rounds):
+                    # Alternate which side goes first, so neither always follows the other.
+                    for served, slices, custom in (sides if n % 2 == 0 else sides[::-1]):
+                        port = served.effective_port
+                        before, started = served.cpu_seconds(), time.perf_counter()
+                        if custom is not None:
+                            latencies = custom(port, self.slice_seconds)
+                        else:
+                            latencies, _ = self.load(port, path, method, body, headers,
+                                                     seconds=self.slice_seconds)
+                        wall = time.perf_counter() - started
+                        slices.add(served.cpu_seconds() - before, len(latencies), wall, latencies)
+            finally:
+                bare_server.close()
+        finally:
+            server.close()
+        ratio = kiosk.cpu / bare.cpu if bare.cpu else float("inf")
+        p50 = self.percentile(kiosk.latencies, .5) * 1000
+        bare_p50 = self.percentile(bare.latencies, .5) * 1000
+        self._print(
+            f"{name} ({len(page) / 1024:.0f} KiB, {self.rounds} interleaved rounds)\n"
+            f"    kiosk: CPU {kiosk.cpu:6.2f} ms/req (rounds {kiosk.spread()})  "
+            f"{statistics.median(kiosk.rps):7.0f} req/s  p50 {p50:6.1f} ms\n"
+            f"    bare : CPU {bare.cpu:6.2f} ms/req (rounds {bare.spread()})  "
+            f"{statistics.median(bare.rps):7.0f} req/s  p50 {bare_p50:6.1f} ms\n"
+            f"    ratio: CPU {ratio:5.2f}× the bare baseline, latency {p50 / bare_p50:5.2f}×")
+        return kiosk, bare
+
+    def target(self, name, measured, goal, unit, higher_is_better=False):
+        """A target of the issue: printed as met / NOT MET, kept for the summary."""
+        met = measured >= goal if higher_is_better else measured <= goal
+        sign = "≥" if higher_is_better else "≤"
+        self.targets.append((name, measured, f"{sign} {goal:g} {unit}", met))
+        self._print(f"    target  : {name}: {measured:,.2f} {unit} ({sign} {goal:g} {unit}) "
+                    f"{'met' if met else 'NOT MET'}")
+        return met
+
+    def summary(self):
+        if not self.targets:
+            return
+        width = max(len(name) for name, *_ in self.targets)
+        print("== targets", flush=True)
+        for name, measured, goal, met in self.targets:
+            print(f"  {name:<{width}}  {measured:10,.2f}  {goal:<14} "
+                  f"{'met' if met else 'NOT MET'}", flush=True)
+        missed = sum(1 for *_, met in self.targets if not met)
+        print(f"  {len(self.targets) - missed} of {len(self.targets)} targets met", flush=True)
 
     def _add_http(self, name, size, real, real_wall, base, base_wall):
         def p(values, q):

@@ -63,6 +63,8 @@ def create_app(test_config=None):
     kinds.declare_features(SYNC_FEATURES)
     for feature in _features(app.config["KIOSK_ROLE"]):
         feature.init_app(app)
+    from . import page_cache
+    page_cache.init_app(app)  # last: every other before_request hook runs on a hit too
     return app
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, redirect, request, session, 
 
 from .htmx import render
 from .next_url import safe_next
+from .page_cache import cacheable_page
 from .tiles import attract_panels, badge_swipe, home_strips, home_tiles
 
 bp = Blueprint("home", __name__)
@@ -25,6 +26,7 @@ KIOSK_SESSION_KEYS = ("member", "lang", "draft")
 
 
 @bp.get("/")
+@cacheable_page
 def index():
     """The home screen: one large tile per feature of this station."""
     if current_app.config["KIOSK_ROLE"] == "central":
@@ -34,6 +36,7 @@ def index():
 
 
 @bp.get("/attract")
+@cacheable_page
 def attract():
     """The idle screen: today's board at a glance, live; a touch anywhere returns home."""
     if current_app.config["KIOSK_ROLE"] == "central":

@@ -18,7 +18,6 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, make_response, redirect, request, url_for
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from . import qr
 from .next_url import safe_next
@@ -64,6 +63,9 @@ def document(title, author="station kiosk"):
     Page breaks are the caller's: every layout here places its boxes itself.
     """
     regular, bold = require_fonts()
+    # Imported here: fpdf2 and fontTools cost a start 150–500 ms and a kiosk that
+    # never prints a PDF nothing (issue 15, second start to the first page).
+    from fpdf import FPDF
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)

@@ -51,7 +51,7 @@ def _hash(secret):
 def _matches(stored, secret):
     if not stored:
         # Verify against something anyway, so "no PIN yet" takes as long as a wrong one.
-        stored, secret = auth._DUMMY_HASH, secret + "\0"
+        stored, secret = auth._dummy_hash(), secret + "\0"
         try:
             auth.hasher.verify(stored, secret)
         except (VerificationError, InvalidHashError):

@@ -3,6 +3,7 @@ from flask import Blueprint, abort, current_app, make_response, request
 
 from ..admin.auth import current_admin
 from ..htmx import render
+from ..page_cache import cacheable_page
 from .images import MIMETYPES, local_today, qr_bytes, scannable
 from .models import CATEGORIES, BenefitLink, BenefitLogo
 
@@ -21,6 +22,7 @@ def qr_return_seconds():
 
 
 @bp.get("/")
+@cacheable_page
 def index():
     """The benefit links as large cards, each with its QR code."""
     # A central link too long for an easily scanned code is left out, not drawn badly.

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
+from .. import data_version
 from ..models import Member, utcnow
 from . import promises
 from .models import CareEvent, CareVisit
@@ -66,6 +67,12 @@ class Calendar:
 
 
 def calendar(today):
+    """What is due, coming, overdue and done: once per data version and day (the admin
+    home counts it for an alert, the morning sheet and the calendar page show it)."""
+    return data_version.cached(("care_calendar", today), lambda: _calendar(today))
+
+
+def _calendar(today):
     # Longest window back, so a promise still open today is found whatever its kind.
     first = today - timedelta(days=promises.OVERDUE_LOOKBACK_DAYS + max(promises.WINDOW_DAYS.values()))
     found = occurrences(first, today + timedelta(days=promises.LOOKAHEAD_DAYS))

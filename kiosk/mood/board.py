@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from ..htmx import is_htmx, render
 from ..models import utcnow
+from ..page_cache import cacheable_page
 from ..tiles import board_strips
 from . import bp, station_tz, today
 from . import settings as mood_settings
@@ -88,6 +89,7 @@ def _wall_settings():
 
 
 @bp.get("/board")
+@cacheable_page
 def board_index():
     """Every team with today's counts: tap a team or a workshop to see its board."""
     day = today(mood_settings.load())
@@ -106,6 +108,7 @@ def overview_cached(day, locale):
 
 
 @bp.get("/board/team/<uuid:team_id>")
+@cacheable_page
 def team_board(team_id):
     """One team's board: three zones with photos, counts, and who has not checked in."""
     team = listed_team(team_id) or abort(404)
@@ -114,6 +117,7 @@ def team_board(team_id):
 
 
 @bp.get("/board/workshop/<uuid:workshop_id>")
+@cacheable_page
 def workshop_board(workshop_id):
     """A whole workshop's board."""
     workshop = listed_workshop(workshop_id) or abort(404)

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from peewee import fn
 
+from .. import data_version
 from ..models import Member, Team, Workshop
 from .board_data import overview
 from .days import current_upset_streak, purge_cutoff, team_over_threshold, upset_share
@@ -102,7 +103,18 @@ def _streaks(member_ids, today):
 
 
 def care_lists(settings, today, now):
-    """Everything the care view lists, in the order the chair works through it."""
+    """Everything the care view lists, in the order the chair works through it.
+
+    Computed once per data version and minute (``overdue`` and "followed up this week"
+    move with the clock, to the minute at most): the admin home, the care view and the
+    morning sheet all ask, and a page of 200 upset workers costs 150 ms to build.
+    The lists are shared: callers read them and never change them.
+    """
+    key = ("care_lists", repr(settings), today, now.replace(second=0, microsecond=0))
+    return data_version.cached(key, lambda: _care_lists(settings, today, now))
+
+
+def _care_lists(settings, today, now):
     lists = CareLists()
     open_days = _open_days(today, settings.retention_days)
     if open_days:

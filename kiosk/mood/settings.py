@@ -1,6 +1,7 @@
 """The weather board's settings, kept in the Setting table and set by the chair."""
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
+from .. import data_version
 from ..models import Setting
 
 PREFIX = "mood."
@@ -39,7 +40,14 @@ BOUNDS = {
 
 
 def load():
-    """The current settings; a missing or damaged value falls back to its default."""
+    """The current settings; a missing or damaged value falls back to its default.
+
+    Read once per data version (every check-in and board asks); each caller gets its
+    own copy, free to change before ``save``."""
+    return replace(data_version.cached(("mood_settings",), _read))
+
+
+def _read():
     stored = {row.key[len(PREFIX):]: row.value
               for row in Setting.select().where(Setting.key.startswith(PREFIX))}
     settings = MoodSettings()

@@ -5,6 +5,7 @@ from babel.dates import get_day_names
 from flask import abort, request
 from flask_babel import get_locale
 
+from .. import data_version
 from ..admin.auth import login_required
 from ..htmx import render
 from ..models import Member, Team, utcnow
@@ -25,8 +26,9 @@ def trends():
     run_daily_if_due(station_tz(), now)
     settings = mood_settings.load()
     day = today(settings, now)
-    teams = list(Team.listed())
-    rows = team_trends(teams, day)
+    # Every team's 30 days, read from the day counts: once per data version and day.
+    rows = data_version.cached(("team_trends", day),
+                               lambda: team_trends(list(Team.listed()), day))
     selected = next((t for t in rows if str(t.team.id) == request.args.get("team")),
                     rows[0] if rows else None)
     columns = (daily_columns(selected.series, MOODS, shares) if selected else [])

@@ -15,6 +15,8 @@ import gzip
 import os
 import re
 
+import click
+
 from ..files import write_atomic
 
 HERE = os.path.dirname(__file__)
@@ -28,7 +30,11 @@ _HAS_VOWEL = re.compile(r"[aeiouv]")
 
 
 def _jieba_dict_path():
-    import jieba
+    try:
+        import jieba
+    except ImportError:  # optional: a station never rebuilds the list
+        raise click.ClickException(
+            "jieba is not installed: .venv/bin/pip install -r requirements-words.txt") from None
     return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
 
 

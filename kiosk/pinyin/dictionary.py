@@ -13,6 +13,7 @@ Pure Python with no Flask import; loaded once per process (about half a second).
 import gzip
 import hashlib
 import math
+import sys
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -160,11 +161,18 @@ def load(path=WORDS_FILE):
     """Read the shipped word list: rows of word, apostrophe-joined syllables, frequency."""
     with open(path, "rb") as fh:
         raw = fh.read()
-    rows = []
-    for line in gzip.decompress(raw).decode("utf-8").splitlines():
-        word, syllables, freq = line.split("\t")
-        rows.append((word, tuple(syllables.split("'")), int(freq)))
-    return PinyinDictionary(rows, version=hashlib.sha256(raw).hexdigest()[:16])
+    # 79,000 words share some 400 syllables and far fewer syllable tuples than words:
+    # one object each instead of a copy per word keeps the kiosk's memory down (issue 15).
+    readings = {}
+
+    def rows():
+        for line in gzip.decompress(raw).decode("utf-8").splitlines():
+            word, syllables, freq = line.split("\t")
+            reading = readings.get(syllables)
+            if reading is None:
+                reading = readings[syllables] = tuple(sys.intern(s) for s in syllables.split("'"))
+            yield word, reading, int(freq)
+    return PinyinDictionary(rows(), version=hashlib.sha256(raw).hexdigest()[:16])
 
 
 def shared():

@@ -80,7 +80,17 @@ def _local_time(value, fmt="%Y-%m-%d %H:%M"):
 
 
 def _alerts():
-    """Overdue and unanswered urgent requests on the administrator's dashboard."""
+    """Overdue and unanswered urgent requests on the administrator's dashboard: three
+    counts over every request, once per data version, language and minute."""
+    from flask import request
+    from flask_babel import get_locale
+
+    from .. import data_version
+    key = ("request_alerts", str(get_locale()), request.script_root, data_version.minute())
+    return data_version.cached(key, _read_alerts)
+
+
+def _read_alerts():
     from flask import current_app
 
     from . import queries

@@ -7,9 +7,12 @@ with it, and its owner (central) writes its events.
 """
 from datetime import timedelta
 
-from flask import abort, current_app, flash, request, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
+from .. import data_version
 from ..admin.auth import audit, current_admin, login_required
 from ..htmx import redirect_to, render
 from ..models import AdminUser
@@ -60,15 +63,30 @@ def inbox():
         "handled": request.args.get("handled") if request.args.get("handled") in categories.HANDLERS else "",
     }
     page = _int_arg("page")
-    rows, total = queries.inbox(handler(), category=filters["category"] or None,
-                                status=filters["status"] or None, overdue=filters["overdue"],
-                                urgent=filters["urgent"], handled_by=filters["handled"] or None,
-                                page=page, crisis=filters["crisis"])
-    pages = max(1, (total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE)
-    return render("admin/service_requests/inbox.html", "results", rows=rows, total=total,
-                  page=page, pages=pages, filters=filters,
-                  overdue_ids=queries.overdue_ids(rows, handler()),
+    return render("admin/service_requests/inbox.html", "results", page=page, filters=filters,
+                  results_html=_results_html(filters, page),
                   handler=handler(), categories=categories.CATEGORIES, statuses=STATUSES)
+
+
+def _results_html(filters, page):
+    """One page of the inbox as HTML: its 50 rows with their labels and dates cost 10 ms
+    to render, so once per data version, filters, page, language and minute (overdue
+    moves with the clock)."""
+    key = ("inbox_results", tuple(sorted(filters.items())), page, str(get_locale()),
+           request.script_root, data_version.minute())
+
+    def render_results():
+        rows, total = queries.inbox(handler(), category=filters["category"] or None,
+                                    status=filters["status"] or None,
+                                    overdue=filters["overdue"], urgent=filters["urgent"],
+                                    handled_by=filters["handled"] or None, page=page,
+                                    crisis=filters["crisis"])
+        pages = max(1, (total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE)
+        return Markup(render_template(
+            "admin/service_requests/_inbox_results.html", rows=rows, total=total, page=page,
+            pages=pages, filters=filters, overdue_ids=queries.overdue_ids(rows, handler()),
+            handler=handler()))
+    return data_version.cached(key, render_results)
 
 
 def _request_or_404(request_id):

@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, flash, request, url_for
 from flask_babel import gettext as _
 
+from .. import data_version
 from ..admin.auth import audit, login_required
 from ..db import db, write_transaction
 from ..htmx import redirect_to, render
-from ..models import Setting
+from ..models import Setting, utcnow
 from . import categories, crisis, stats
 from .blueprints import admin_bp as bp
 from .inputs import clean_line, clean_text
@@ -114,7 +115,11 @@ def _report(months):
                                   ServiceRequest.resolved_at, ServiceRequest.rating)
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     # The raw cursor: stats.compute parses the dates itself, faster than peewee would.
-    return stats.compute(db.execute(query), zone, categories.KEYS, months=months)
+    # A loop over every request (30 ms at 10,000; SQL measured no faster on SQLite):
+    # once per data version and minute (the months move with the clock).
+    key = ("request_statistics", months, str(zone), utcnow().replace(second=0, microsecond=0))
+    return data_version.cached(
+        key, lambda: stats.compute(db.execute(query), zone, categories.KEYS, months=months))
 
 
 @bp.get("/statistics")

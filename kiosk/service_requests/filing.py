@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from ..htmx import redirect_to, render
 from ..identify import proof_url, proven_member
+from ..page_cache import cacheable_page
 from ..sync import prompt
 from . import categories, crisis, lifecycle, queries, receipt, visitor
 from .blueprints import kiosk_bp as bp
@@ -228,6 +229,7 @@ def _start_of_local_day():
 
 
 @bp.get("/receipt")
+@cacheable_page
 def receipt_page():
     """The receipt code and its QR: stays until the worker says they have noted it."""
     code = visitor.receipt_code()

@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from peewee import JOIN, Case, fn
 
+from .. import data_version
 from ..models import Member, Team, Workshop, utcnow
 from . import categories
 from .models import CLOSED_STATUSES, STATUSES, ServiceRequest
@@ -37,7 +38,18 @@ def overdue_ids(rows, handler):
 def inbox(handler, category=None, status=None, overdue=False, urgent=False, handled_by=None,
           page=1, crisis=False):
     """One page of requests: open crises first, then urgent open ones, then the newest;
-    and the total."""
+    and the total.
+
+    Once per data version and minute (overdue moves with the clock): ordering 10,000
+    requests for a page of 50 costs 15 ms, and the chair pages back and forth, the admin
+    home and the morning sheet ask the same. The rows are shared: read, never changed.
+    """
+    args = (handler, category, status, overdue, urgent, handled_by, page, crisis)
+    key = ("inbox", args, utcnow().replace(second=0, microsecond=0))
+    return data_version.cached(key, lambda: _inbox(*args))
+
+
+def _inbox(handler, category, status, overdue, urgent, handled_by, page, crisis):
     query = (ServiceRequest.select(ServiceRequest, Member, Team, Workshop)
              .join(Member, on=(ServiceRequest.member == Member.id), join_type=JOIN.LEFT_OUTER)
              .join(Team, join_type=JOIN.LEFT_OUTER).join(Workshop, join_type=JOIN.LEFT_OUTER)
@@ -68,7 +80,13 @@ def inbox(handler, category=None, status=None, overdue=False, urgent=False, hand
 
 
 def attention_counts(handler):
-    """How many of this handler's requests are overdue, and how many urgent ones are unanswered."""
+    """How many of this handler's requests are overdue, and how many urgent ones are unanswered
+    (for the admin home's alerts: once per data version and minute)."""
+    key = ("attention_counts", handler, utcnow().replace(second=0, microsecond=0))
+    return data_version.cached(key, lambda: _attention_counts(handler))
+
+
+def _attention_counts(handler):
     overdue = ServiceRequest.select().where(overdue_condition(handler)).count()
     urgent = (ServiceRequest.select()
               .where((ServiceRequest.handled_by == handler) & ServiceRequest.urgent

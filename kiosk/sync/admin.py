@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import URL, DataRequired, Length
 
+from .. import data_version
 from ..admin.auth import audit, login_required
 from ..db import db
 from ..htmx import redirect_to, render
@@ -125,7 +126,9 @@ def _page_context(form=None, error=None):
                                     station_id=config[1] if config else ""),
         "error": error,
         "runs": list(runner.recent_runs(30)),
-        "backlog": outbox.count_pending(kinds.station_kinds()),
+        # Every synced record compared with what was sent: once per data version.
+        "backlog": data_version.cached(("sync_backlog",),
+                                       lambda: outbox.count_pending(kinds.station_kinds())),
         "conflicts": list(outbox.conflicts().limit(20)),
         "kind_names": kind_names(),
         "insecure": bool(config) and config[0].startswith("http://") and runner.insecure_http(),
@@ -184,7 +187,15 @@ def connect():
 
 
 def _alerts():
-    """A failed or missing nightly sync needs the chair's attention."""
+    """A failed or missing nightly sync needs the chair's attention (asked once per data
+    version, language and minute: the admin home asks on every visit)."""
+    from flask import request
+    from flask_babel import get_locale
+    key = ("sync_alerts", str(get_locale()), request.script_root, data_version.minute())
+    return data_version.cached(key, _read_alerts)
+
+
+def _read_alerts():
     if runner.configuration() is None:
         return []
     last = SyncRun.select().where(SyncRun.station.is_null() & SyncRun.ok.is_null(False)) \
