@@ -9,6 +9,7 @@ conflict (anything else: set aside for review, never overwritten).
 import json
 import uuid
 from collections import namedtuple
+from contextlib import nullcontext
 from datetime import timedelta
 
 from peewee import IntegrityError
@@ -34,18 +35,68 @@ from .protocol import (
     json_digest,
 )
 
+# Station id (dashed text) → secret, for the active stations this process has served.
+# Never trusted alone: ``claim_nonce`` checks, in the statement that stores the nonce, that
+# the station is still active with that very secret, so disabling a station or giving it a
+# new secret (at any host) takes effect at its next request (tests/sync/test_sync_security).
+_SECRETS = {}
+_SECRETS_MAX = 100_000
 
-def find_secret(station_id):
-    station = Station.get_or_none(Station.id == station_id)
-    if station is None:
+
+def find_secret(station_id, cached=True):
+    """A station's secret (None: unknown), from this process's cache unless ``cached`` is
+    False; raises SyncError(STATION_DISABLED) for a disabled one (read from the registry)."""
+    key = str(station_id)
+    if cached:
+        secret = _SECRETS.get(key)
+        if secret is not None:
+            return secret
+    row = db.execute_sql(f'SELECT "secret", "active" FROM "station" WHERE "id" = {db.param}',
+                         (Station.id.db_value(station_id),)).fetchone()
+    if row is None:
+        _SECRETS.pop(key, None)
         return None
-    if not station.active:
+    if not row[1]:
+        _SECRETS.pop(key, None)
         raise SyncError(STATION_DISABLED, "this station is disabled at central")
-    return station.secret
+    if len(_SECRETS) >= _SECRETS_MAX:
+        _SECRETS.clear()
+    _SECRETS[key] = row[0]
+    return row[0]
 
 
-def remember_nonce(station_id, nonce, window_seconds):
-    """True the first time a station uses a nonce; the unique index decides."""
+def forget_station(station_id):
+    _SECRETS.pop(str(station_id), None)
+
+
+def claim_nonce(station_id, nonce, secret):
+    """Store a request's nonce in the caller's transaction, if the station is still active
+    with ``secret``. True: stored (first use); False: used before (a replay); None: the
+    station changed since ``secret`` was read (disabled, removed or given a new secret).
+
+    One statement: the unique (station, nonce) index decides a replay, and a concurrent
+    copy of the request waits for this transaction and then finds the nonce taken.
+    """
+    p = db.param
+    sid = Station.id.db_value(station_id)
+    cursor = db.execute_sql(
+        f'INSERT INTO "station_nonce" ("station_id", "nonce", "seen_at") '
+        f'SELECT "id", {p}, {p} FROM "station" WHERE "id" = {p} AND "active" '
+        f'AND "secret" = {p} ON CONFLICT DO NOTHING',
+        (nonce[:64], StationNonce.seen_at.db_value(utcnow()), sid, secret))
+    if cursor.rowcount == 1:
+        return True
+    row = db.execute_sql(f'SELECT "secret", "active" FROM "station" WHERE "id" = {p}',
+                         (sid,)).fetchone()
+    if row is not None and row[1] and row[0] == secret:
+        return False
+    forget_station(station_id)
+    return None
+
+
+def remember_nonce(station_id, nonce, window_seconds=None):
+    """True the first time a station uses a nonce; the unique index decides. Its own
+    transaction: for a request that failed after its nonce was claimed (rolled back)."""
     try:
         with db.atomic():
             StationNonce.insert(station=station_id, nonce=nonce[:64]).execute()
@@ -67,6 +118,12 @@ def station_secret(station_id):
     """The secret central signs its answers to a station with (None: not a station)."""
     station = Station.get_or_none(Station.id == station_id)
     return station.secret if station is not None else None
+
+
+def _transaction():
+    """The API request's own transaction when there is one (central/api.py: the nonce and
+    what the request writes commit together, once), else a write transaction of its own."""
+    return nullcontext() if db.in_transaction() else write_transaction()
 
 
 def _validated(kind, raw):
@@ -104,7 +161,7 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
         else:
             incoming[record_id] = (version, data)
     acked, conflicts = [], []
-    with write_transaction():
+    with _transaction():
         before, parents = _stored(kind, incoming)
         for rid, reason in _ownership_refusals(kind, station_id, incoming, before,
                                                parents).items():
@@ -151,7 +208,6 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
         if _has_children(kind) and inserted:
             for child_kind, child_ids in _adopt_children(list(inserted)).items():
                 _materialize(registry.get(child_kind), child_ids)
-        (Station.update(last_seen_at=now).where(Station.id == station_id).execute())
     return acked, conflicts
 
 
@@ -324,7 +380,7 @@ def record_run(station_id, report):
             return 0
     now = utcnow()
     ok = bool(report.get("ok"))
-    with db.atomic():
+    with _transaction():
         SyncRun.create(station=station_id, trigger=str(report.get("trigger", ""))[:20],
                        started_at=_parse_time(report.get("started_at")) or now, finished_at=now,
                        ok=ok, pushed=number("pushed"), pulled=number("pulled"),
