@@ -135,7 +135,12 @@ def _check(body, window, cached):
 
 
 def _claim_nonce(station_id, nonce):
-    """Begin the request's transaction with its nonce: one commit per request (_finish)."""
+    """Begin the request's transaction with its nonce: one commit per request (_finish).
+
+    Not on SQLite: there the nonce's write takes the database's one write lock, and the
+    request would hold it while it decodes and checks its records, which every other
+    request then waits for. The nonce commits on its own there, as a push does after it.
+    """
     txn = db.transaction("IMMEDIATE") if is_sqlite() else db.transaction()
     txn.__enter__()
     g.request_txn = txn
@@ -143,6 +148,8 @@ def _claim_nonce(station_id, nonce):
     if claimed is None:
         _end_transaction(commit=False)
         raise _StationChanged
+    if claimed and is_sqlite():
+        _end_transaction(commit=True)
     if not claimed:
         g.nonce_kept = True  # a replay: the first request's nonce is there
     return claimed
