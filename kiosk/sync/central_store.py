@@ -328,23 +328,28 @@ def _adopt_children(parent_ids):
     stays an orphan (never applied) and is set aside for review.
     """
     adopted = {}
-    parents = {str(r.id): r for r in CentralRecord.select().where(
-        CentralRecord.id.in_(parent_ids))}
-    for row in (CentralRecord.select()
-                .where(CentralRecord.orphan & CentralRecord.parent_id.in_(parent_ids))):
-        kind, parent = registry.get(row.kind), parents.get(str(row.parent_id))
-        data = json.loads(row.data)
+    orphans = [row for row in bulk.select_in(
+        CentralRecord, ("id", "kind", "station", "parent_id", "orphan", "data"), "parent_id",
+        parent_ids) if row[4]]
+    if not orphans:  # the usual case: the events came after their request
+        return adopted
+    parents = _read_stored(list({bulk.uuid_text(row[3]) for row in orphans}), with_data=True)
+    for record_id, kind_name, station, parent_id, _orphan, data in orphans:
+        kind = registry.get(kind_name)
+        parent = parents.get(bulk.uuid_text(parent_id))
+        record_id, station = bulk.uuid_text(record_id), bulk.uuid_text(station)
+        data = json.loads(data)
         reason = None
         if kind is None or parent is None:
             continue
-        if parent.kind != kind.parent_kind or parent.station_id != row.station_id:
+        if parent.kind != kind.parent_kind or parent.station_id != station:
             reason = f"its {kind.parent_kind} belongs to another station"
         elif kind.refusal:
             reason = kind.refusal(data, None, json.loads(parent.data), ())
         if reason:
-            _set_aside(kind, str(row.id), row.station_id, data, str(reason), [])
+            _set_aside(kind, record_id, station, data, str(reason), [])
             continue
-        adopted.setdefault(row.kind, []).append(str(row.id))
+        adopted.setdefault(kind_name, []).append(record_id)
     for ids in adopted.values():
         CentralRecord.update(orphan=False).where(CentralRecord.id.in_(ids)).execute()
     return adopted
