@@ -8,12 +8,16 @@ from werkzeug.routing import IntegerConverter
 
 from . import config as kiosk_config
 from . import files
+from .version import __version__  # noqa: F401  (kiosk.__version__ for a person at the prompt)
 
 log = logging.getLogger(__name__)
 # A key shorter than this was cut by a power cut or edited by hand: never served with.
 MIN_SECRET_CHARS = 32
-
-__version__ = "0.1.0"
+# The modules that declare the records each feature syncs (``register_all``), in both
+# roles: central keeps what stations push (mood counts, care events) though it shows
+# no mood screen. Imported on the sync's first use (kiosk/sync/kinds.py).
+SYNC_FEATURES = ("kiosk.roster_sync", "kiosk.notices.sync", "kiosk.service_requests.sync",
+                 "kiosk.mood.sync", "kiosk.benefits.sync", "kiosk.care.sync")
 
 
 def create_app(test_config=None):
@@ -54,7 +58,9 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from . import cli
+    from .sync import kinds
     cli.init_app(app)
+    kinds.declare_features(SYNC_FEATURES)
     for feature in _features(app.config["KIOSK_ROLE"]):
         feature.init_app(app)
     return app
@@ -71,7 +77,7 @@ def _features(role):
 
     Both roles handle service requests (central takes those routed to it) and
     benefit links (central writes the city's, stations show them); identified
-    check-ins, the roster and identification stay at the station (DESIGN.md).
+    check-ins, the roster and identification stay at the station (docs/architecture.md).
     """
     from . import admin, benefits, kiosk_home, photos, service_requests
     common = [kiosk_home, photos, admin, service_requests, benefits]

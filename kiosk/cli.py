@@ -1,6 +1,4 @@
 """``flask --app kiosk …`` commands for administrators at the command line."""
-import secrets
-
 import click
 from flask import current_app
 
@@ -88,7 +86,3 @@ def demo_login():
     password = demo_data.demo_password(current_app)
     if password:
         click.echo(f"{demo_data.DEMO_ADMIN} / {password}")
-
-
-def new_password():
-    return secrets.token_urlsafe(9)

@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 
-# Why each pragma (see DESIGN.md, "Real parts"):
+# Why each pragma:
 # - WAL lets the wall board read while a terminal writes;
 # - synchronous=FULL: with WAL, NORMAL may roll back the last transactions on
 #   power loss, and a check-in the screen confirmed must survive a power cut;
@@ -137,11 +137,6 @@ class _ReadOnlyWhenFull(SqliteDatabase):
     @property
     def _read_only(self):
         return self.__dict__.setdefault("_read_only_ids", set())
-
-    def is_read_only(self):
-        conn = None if self.is_closed() else self.connection()
-        return conn is not None and id(conn) in self._read_only
-
 
 class StationDatabase(_PooledSqliteDatabase, _ReadOnlyWhenFull):
     """The station's pooled SQLite, falling back to read-only on a full disk."""

@@ -2,6 +2,7 @@
 import io
 import os
 import random
+import secrets
 from datetime import date
 
 from peewee import sort_models
@@ -86,8 +87,8 @@ def load(app, members=120, seed=2020):
 
 def _demo_admin(app):
     from .admin.auth import hash_password
-    from .cli import new_password
-    password = demo_password(app) or new_password()
+    # Short enough to type from the terminal's output, random enough for a demo.
+    password = demo_password(app) or secrets.token_urlsafe(9)
     with db.atomic():
         user = AdminUser.get_or_none(AdminUser.username == DEMO_ADMIN)
         if user is None:

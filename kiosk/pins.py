@@ -33,7 +33,8 @@ def _this_hour():
 
 def _audit_kiosk(action, member, detail=""):
     # Kept to the hour: a to-the-second "PIN set" or "wrong PIN" beside an anonymous
-    # request filed a minute later would name its author (DESIGN.md, personal data).
+    # request filed a minute later would name its author (docs/architecture.md,
+    # "Personal data stays where it is needed").
     AuditLog.create(at=_this_hour(), actor=KIOSK_ACTOR, action=action,
                     target=member.staff_no, detail=detail)
 

@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from .models import Member, Setting, Team, Workshop
+from .sync.kind_spec import CENTRAL, STATION, WireField
 from .sync.models import Station
 
 # Settings a station receives from central's registry (shown on its admin pages).
@@ -22,7 +23,6 @@ def _apply_station_profile(op, data):
 def register_all(register, SyncKind):
     # The roster goes up as structure and head counts only: central needs to
     # know the teams and how many members they have, never who they are.
-    from .sync.kinds import CENTRAL, STATION, WireField
     register(SyncKind("workshop", Workshop, STATION, ("name", "sort_order", "active"), order=10,
                       label=_l("workshops")))
     register(SyncKind("team", Team, STATION, ("workshop", "name", "sort_order", "active"),

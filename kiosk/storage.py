@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import time
 from contextlib import contextmanager
 
 from flask import current_app
@@ -23,8 +22,6 @@ MIB = 1024 * 1024
 _SQLITE_MARKERS = ("database or disk is full", "disk i/o error",
                    "attempt to write a readonly database", "unable to open database file")
 _OS_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO}
-RECENT_FAILURE_SECONDS = 60
-_last_failure = {"at": 0.0}
 
 
 def is_storage_error(exc):
@@ -46,19 +43,9 @@ def is_storage_error(exc):
 
 
 def note_failure(exc=None):
-    """Remember that a write failed for lack of space (the admin banner shows it)."""
-    _last_failure["at"] = time.monotonic()
+    """Log that a write failed for lack of space (the admin banner reads the disk itself)."""
     if exc is not None:
         log.warning("storage: a write failed: %s", exc)
-
-
-def recently_failed():
-    at = _last_failure["at"]
-    return bool(at) and time.monotonic() - at < RECENT_FAILURE_SECONDS
-
-
-def clear_failure():
-    _last_failure["at"] = 0.0
 
 
 def free_bytes(path):

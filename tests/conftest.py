@@ -36,6 +36,18 @@ def make_app(tmp_path, **config):
     return app
 
 
+def chair_client(app, language=None):
+    """A test client of ``app`` logged in as the union chair (for tests that build their app)."""
+    with app.app_context():
+        make_admin(password=ADMIN_PASSWORD)
+    client = app.test_client()
+    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if language:
+        client.get(f"/lang/{language}")
+    return client
+
+
 @pytest.fixture(autouse=True)
 def _unbind_database():
     """After each test the models point nowhere: a test that forgot its ``app`` fails

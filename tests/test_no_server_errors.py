@@ -14,8 +14,8 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import ADMIN_PASSWORD, make_app
-from .factories import make_admin, make_member, make_request
+from .conftest import chair_client, make_app
+from .factories import make_member, make_request
 
 KIOSK = pathlib.Path(__file__).parent.parent / "kiosk"
 
@@ -108,14 +108,6 @@ def walk(app, clients, ids, skip=()):
                         headers["Content-Type"] = "application/x-www-form-urlencoded"
                     check(client, method, url, data, problems, headers=headers)
     return problems
-
-
-def chair_client(app):
-    make_admin(password=ADMIN_PASSWORD)
-    client = app.test_client()
-    response = client.post("/admin/login", data={"username": "chair", "password": ADMIN_PASSWORD})
-    assert response.status_code == 302
-    return client
 
 
 # The chair's logout and /reset end the session that the walk goes on using.

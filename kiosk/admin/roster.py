@@ -20,7 +20,7 @@ from .auth import audit, login_required, upload_too_large
 
 PAGE_SIZE = 50
 
-# The roster is the station's own: central keeps head counts only (DESIGN.md),
+# The roster is the station's own: central keeps head counts only (docs/architecture.md),
 # so this blueprint is registered at stations alone. Its pages live under /admin.
 roster_bp = Blueprint("roster", __name__, url_prefix="/admin")
 roster_bp.register_error_handler(RequestEntityTooLarge, upload_too_large)

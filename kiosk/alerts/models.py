@@ -4,7 +4,8 @@ Local to the station, never synced. An ``Alert`` is inserted in the same transac
 as the event that raises it, so a power cut loses both or neither; its ``dedupe_key``
 is unique, so the same event raised twice (a second 想找工会聊聊 the same day) is one
 alert. An alert about an anonymous request is ``coarse``: its times are kept to the
-hour, like the request's own (DESIGN.md, "Personal data stays where it is needed").
+hour, like the request's own (docs/architecture.md, "Personal data stays where it is
+needed").
 """
 import json
 import uuid
@@ -89,6 +90,3 @@ class AlertDelivery(BaseModel):
 
     class Meta:
         indexes = ((("alert", "channel"), True), (("status", "next_attempt_at"), False))
-
-
-ALL_MODELS = [AlertChannel, Alert, AlertDelivery]

@@ -1,7 +1,8 @@
 """Benefit links (扫码享优惠): what a worker scans at the kiosk.
 
-Ownership follows DESIGN.md's single-writer rule. A link is written by one
-place only: ``owner`` is "station" for the station's own links and "central"
+Ownership follows the single-writer rule (docs/architecture.md, "One owner per
+record"). A link is written by one place only: ``owner`` is "station" for the
+station's own links and "central"
 for those the city federation sets, which arrive with the nightly sync and
 are read-only here. The station's own view of a central link — hidden here,
 placed here — lives in ``BenefitLinkLocal``, a table that never syncs, so the
@@ -28,7 +29,6 @@ from peewee import (
 from ..models import BaseModel, SyncedModel, utcnow
 
 CATEGORIES = ("app", "offers", "aid", "insurance", "other")
-OWNERS = ("station", "central")
 
 
 # Logo ids are derived from their content, so the same logo has the same id

@@ -103,6 +103,3 @@ class CareMonthCount(SyncedModel):
     due = IntegerField(default=0)
     in_time = IntegerField(default=0)
     late = IntegerField(default=0)
-
-
-ALL_MODELS = [CareEvent, CareVisit, KioskBirthdayGreeting, ReportedEvent, CareMonthCount]

@@ -65,11 +65,6 @@ class MorningSheet:
                 "birthdays_week": len(self.birthdays_week), "due": len(self.visits_due),
                 "overdue": len(self.visits_overdue)}
 
-    @property
-    def is_quiet(self):
-        return not any(self.counts().values())
-
-
 def build(day=None, now=None):
     """The sheet for ``day`` (default: today at the station) as the data stands ``now``."""
     now = now or utcnow()

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 PROMISES = ("birthday", "wedding", "birth", "hospital", "retirement", "hardship")
 EVENT_KINDS = PROMISES[1:]          # birthdays live on the member, the rest are events
-CONGRATULATIONS = ("birthday", "wedding", "birth")    # 三必贺; the others are 三必访
+# Birthday, wedding and birth are congratulations (三必贺); the others are visits (三必访).
 
 # Days after the due day that still count as in time (0: on the day only).
 WINDOW_DAYS = {"birthday": 0, "wedding": 14, "birth": 14, "hospital": 7,

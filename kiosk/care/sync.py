@@ -3,6 +3,7 @@ time and kept late (``month_counts``). Only counts cross the wire: the life even
 the greetings and visits and the kiosk reports never leave the station."""
 from flask_babel import lazy_gettext as _l
 
+from ..sync.kind_spec import STATION
 from . import month_counts
 from .models import CareMonthCount
 from .promises import PROMISES
@@ -20,7 +21,6 @@ def _refusal(data, _stored, _parent, _batch=()):
 
 
 def register_all(register, SyncKind):
-    from ..sync.kinds import STATION
     # A recount of a month is a newer write of the same record, so the kind is mutable.
     register(SyncKind("care_month", CareMonthCount, STATION, CARE_MONTH_FIELDS, order=35,
                       label=_l("care promise counts"), prepare=month_counts.refresh,

@@ -8,12 +8,12 @@ import logging
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from .. import __version__
 from ..db import db, is_sqlite
 from ..models.base import utcnow
 from ..sync import central_store, changelog, protocol
 from ..sync.models import Station
 from ..sync.protocol import SyncError
+from ..version import __version__
 
 log = logging.getLogger(__name__)
 bp = Blueprint("api_v1", __name__, url_prefix=protocol.API_PREFIX)

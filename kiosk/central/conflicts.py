@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from ..admin.auth import audit, login_required
 from ..htmx import redirect_to, render
 from ..sync.models import CentralConflict, CentralRecord, Station
-from .pages import bp
+from . import admin_bp as bp
 
 
 def _pretty(text):

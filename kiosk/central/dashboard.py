@@ -11,12 +11,13 @@ from ..care.labels import PROMISE_LABELS
 from ..db import write_transaction
 from ..htmx import redirect_to, render
 from ..models.base import utcnow
+from ..mood.moods import MOOD_LABELS
 from ..notices.models import Announcement
 from ..sync import changelog
 from ..sync.admin import kind_names
 from ..sync.models import CentralConflict, Station
+from . import admin_bp as bp
 from . import figures, registry
-from .pages import bp
 
 
 @bp.get("/")
@@ -32,7 +33,7 @@ def dashboard():
     return render("central/dashboard.html", rows=rows, kind_names=kind_names(),
                   category_name=_category_name,
                   stale_count=sum(1 for r in rows if r["stale"]),
-                  moods=figures.mood_shares(), requests=figures.request_figures(),
+                  moods=figures.mood_shares(), mood_labels=MOOD_LABELS, requests=figures.request_figures(),
                   counts=figures.record_counts(), care=figures.care_promises(),
                   promise_labels=PROMISE_LABELS,
                   conflicts=CentralConflict.select().where(~CentralConflict.resolved).count())

@@ -9,9 +9,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from ..models.base import utcnow
+from ..mood.moods import MOODS
 from ..sync.models import CentralRecord, Station
-
-MOODS = ("happy", "ok", "upset")
 
 
 def _records(kind, since=None):

@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired, Length
 from ..admin.auth import audit, login_required
 from ..htmx import render
 from ..sync.models import Station, SyncRun
+from . import admin_bp as bp
 from . import registry
-from .pages import bp
 
 
 class StationForm(FlaskForm):

@@ -1,7 +1,7 @@
 """Base models: every row that crosses the wire is a ``SyncedModel``.
 
-DESIGN.md: a UUID primary key, the id of the station that wrote it, and
-created/updated timestamps in UTC. Integer ids never leave a database.
+As docs/architecture.md says ("One owner per record"): a UUID primary key, the id
+of the station that wrote it, and created/updated timestamps in UTC. Integer ids never leave a database.
 """
 import uuid
 from datetime import UTC, datetime

@@ -7,7 +7,7 @@ from . import settings as mood_settings
 from . import today
 from .board import overview_cached
 from .labels import MOOD_LABELS
-from .models import MOODS
+from .moods import MOODS
 
 # A station with many workshops shows the largest on the attract screen.
 MAX_WORKSHOPS = 8

@@ -33,7 +33,7 @@ from ..tiles import board_strips
 from . import bp, station_tz, today
 from . import settings as mood_settings
 from .board_data import board, board_version, listed_team, listed_workshop, overview, workshop_teams
-from .models import MOODS
+from .moods import MOODS
 from .retention import run_daily_if_due
 
 TEMPLATE = "mood/board.html"

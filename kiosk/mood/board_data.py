@@ -6,7 +6,8 @@ from peewee import JOIN, fn
 
 from ..db import db
 from ..models import Member, Team, Workshop
-from .models import MOODS, MoodCurrent
+from .models import MoodCurrent
+from .moods import MOODS, UPSET
 
 
 @dataclass(slots=True)
@@ -43,7 +44,7 @@ class Board:
         """The chair's setting: the 有点烦 zone shows its count only. So does "not checked in
         yet": with its faces shown, a colleague would find the upset by elimination
         (the team minus the faces on the board)."""
-        self.zones["upset"].to_count_only()
+        self.zones[UPSET].to_count_only()
         self.not_yet.to_count_only()
         return self
 

@@ -13,6 +13,7 @@ from ..models import Member, Team, Workshop
 from .board_data import overview
 from .days import current_upset_streak, purge_cutoff, team_over_threshold, upset_share
 from .models import MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
+from .moods import UPSET
 
 STREAK_LOOKBACK_DAYS = 60
 RECENT_FOLLOW_UP_DAYS = 7
@@ -63,7 +64,7 @@ def _open_days(today, retention_days):
     days = {}
     upset = (MoodCurrent.select(MoodCurrent.member, MoodCurrent.shift_day, MoodCheckin.at)
              .join(MoodCheckin)
-             .where((MoodCurrent.mood == "upset") & (MoodCurrent.shift_day >= start)
+             .where((MoodCurrent.mood == UPSET) & (MoodCurrent.shift_day >= start)
                     & (MoodCurrent.shift_day <= today)).tuples())
     for member_id, day, at in upset:
         days.setdefault(member_id, {})[day] = {"at": at, "talk": False}

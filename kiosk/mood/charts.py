@@ -13,7 +13,7 @@ class Segment:
     y: float
     width: float
     height: float
-    percent: int      # the colour is the mood's (fill-<mood> in static/css/moods.css)
+    percent: int      # the colour is the mood's (mood-<key> in static/css/moods.css)
 
 
 def share_bar(percentages, moods):

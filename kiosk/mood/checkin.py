@@ -12,7 +12,8 @@ from ..models import Member, Team, Workshop
 from . import bp, station_tz, today
 from . import settings as mood_settings
 from .board_data import today_counts_for_member_team
-from .models import MOODS, MoodCheckin, MoodCurrent
+from .models import MoodCheckin, MoodCurrent
+from .moods import MOODS, UPSET
 from .records import CheckinRefused, record_checkin, request_talk
 from .retention import run_daily_if_due
 
@@ -123,7 +124,7 @@ def _render_done(member, record, animate=False):
               .where(Member.id == member.id).get())
     counts = today_counts_for_member_team(member, record.shift_day)
     seconds = current_app.config.get("MOOD_AUTO_HOME_SECONDS", AUTO_HOME_SECONDS)
-    if record.mood == "upset" and not record.wants_talk:
+    if record.mood == UPSET and not record.wants_talk:
         seconds += UPSET_EXTRA_SECONDS
     return render(TEMPLATE, "panel", state="done", member=member, record=record,
                   counts=counts, moods=MOODS, auto_home=seconds, animate=animate)

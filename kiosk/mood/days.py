@@ -1,9 +1,11 @@
 """Pure logic of the weather board: the shift day, streaks, shares, retention.
 
-No Flask and no database here, so the rules can be read and tested on their own.
+No requests and no database here, so the rules can be read and tested on their own.
 """
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+from .moods import UPSET
 
 # A gap of up to this many calendar days between two check-ins does not break
 # an upset streak: a worker upset on Friday and again on Monday (the weekend
@@ -41,7 +43,7 @@ def current_upset_streak(moods_by_day, today, max_gap=STREAK_MAX_GAP_DAYS):
         return []
     run = []
     for day in days:
-        if moods_by_day[day] != "upset":
+        if moods_by_day[day] != UPSET:
             break
         if run and (run[-1] - day).days > max_gap:
             break
@@ -52,7 +54,7 @@ def current_upset_streak(moods_by_day, today, max_gap=STREAK_MAX_GAP_DAYS):
 def upset_share(counts):
     """The share (0–1) of upset among today's check-ins; 0 when nobody checked in."""
     total = sum(counts.values())
-    return counts.get("upset", 0) / total if total else 0.0
+    return counts.get(UPSET, 0) / total if total else 0.0
 
 
 def team_over_threshold(counts, threshold_percent, min_checkins):

@@ -6,7 +6,11 @@ from ..models import Member, utcnow
 from . import settings as mood_settings
 from .days import day_start_utc, shift_day
 from .models import MoodCurrent
+from .moods import MOODS, UPSET
 from .records import record_checkin, record_follow_up
+
+# A sunny workshop with some rain; a mood added later shows up now and then.
+DEMO_WEIGHTS = {"happy": 55, "ok": 35, UPSET: 10}
 
 
 def load_demo_checkins(tz, days=14, seed=7):
@@ -24,9 +28,9 @@ def load_demo_checkins(tz, days=14, seed=7):
             if rnd.random() < 0.2:
                 continue
             if member.id in troubled and back <= 2:
-                mood = "upset"
+                mood = UPSET
             else:
-                mood = rnd.choices(("happy", "ok", "upset"), weights=(55, 35, 10))[0]
+                mood = rnd.choices(MOODS, weights=[DEMO_WEIGHTS.get(m, 10) for m in MOODS])[0]
             at = day_start_utc(day, tz, start_hour) + timedelta(
                 hours=(8 - start_hour) % 24, minutes=rnd.randint(0, 50))
             if at <= utcnow():
@@ -38,7 +42,7 @@ def load_demo_checkins(tz, days=14, seed=7):
 def _follow_up_older_days(today, troubled):
     """The chair has kept up until two days ago, except with the workers still struggling."""
     older = (MoodCurrent.select(MoodCurrent.member, MoodCurrent.shift_day)
-             .where((MoodCurrent.mood == "upset") & (MoodCurrent.shift_day < today - timedelta(days=2))))
+             .where((MoodCurrent.mood == UPSET) & (MoodCurrent.shift_day < today - timedelta(days=2))))
     for row in older:
         if row.member_id not in troubled:
             record_follow_up(row.member_id, "talk", "", "chair", row.shift_day,

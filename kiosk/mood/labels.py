@@ -1,11 +1,7 @@
-"""The words of the weather board, as the workers know them (DOMAIN.md)."""
+"""The words of the weather board, as the workers know them (the moods' own in ``moods``)."""
 from flask_babel import lazy_gettext as _l
 
-MOOD_LABELS = {
-    "happy": _l("Very happy"),     # 很快乐 ☀
-    "ok": _l("Not bad"),           # 还可以 ⛅
-    "upset": _l("A bit upset"),    # 有点烦 🌧
-}
+from .moods import MOOD_LABELS, MOODS, UPSET
 
 FOLLOW_UP_LABELS = {
     "talk": _l("Heart-to-heart talk"),           # 谈心
@@ -17,4 +13,5 @@ FOLLOW_UP_LABELS = {
 
 
 def template_labels():
-    return {"mood_labels": MOOD_LABELS, "follow_up_labels": FOLLOW_UP_LABELS}
+    return {"moods": MOODS, "upset_mood": UPSET, "mood_labels": MOOD_LABELS,
+            "follow_up_labels": FOLLOW_UP_LABELS}

@@ -24,8 +24,8 @@ from peewee import (
 )
 
 from ..models import BaseModel, Member, SyncedModel, Team, utcnow
+from .moods import MAX_KEY_LENGTH
 
-MOODS = ("happy", "ok", "upset")
 FOLLOW_UP_KINDS = ("talk", "counselling", "change_post", "rest", "other")
 
 
@@ -34,7 +34,7 @@ class MoodCheckin(SyncedModel):
     # The team at the time of the check-in: daily counts stay with the team
     # the worker was in that day, even after a move.
     team = ForeignKeyField(Team, on_delete="RESTRICT")
-    mood = CharField(max_length=8)
+    mood = CharField(max_length=MAX_KEY_LENGTH)
     shift_day = DateField(index=True)
     at = DateTimeField(default=utcnow)
     method = CharField(max_length=10, default="")   # photo, keypad or badge
@@ -52,7 +52,7 @@ class MoodCurrent(BaseModel):
     shift_day = DateField()
     checkin = ForeignKeyField(MoodCheckin, on_delete="CASCADE")
     team = ForeignKeyField(Team, on_delete="RESTRICT")
-    mood = CharField(max_length=8)
+    mood = CharField(max_length=MAX_KEY_LENGTH)
     at = DateTimeField()
 
     class Meta:
@@ -76,7 +76,7 @@ class MoodFollowUp(SyncedModel):
 class MoodDailyCount(SyncedModel):
     day = DateField()
     team = ForeignKeyField(Team, on_delete="RESTRICT")
-    mood = CharField(max_length=8)
+    mood = CharField(max_length=MAX_KEY_LENGTH)
     count = IntegerField(default=0)
 
     class Meta:
@@ -112,6 +112,3 @@ class MoodGroupCount(SyncedModel):
     mood = CharField(max_length=20)
     count = IntegerField()
     members = IntegerField()
-
-
-ALL_MODELS = [MoodCheckin, MoodCurrent, MoodFollowUp, MoodDailyCount, MoodAlertAck]

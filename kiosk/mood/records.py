@@ -5,7 +5,8 @@ from ..alerts import triggers as alert_triggers
 from ..db import write_transaction
 from ..models import Member, utcnow
 from .days import shift_day
-from .models import FOLLOW_UP_KINDS, MOODS, MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
+from .models import FOLLOW_UP_KINDS, MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
+from .moods import MOODS, UPSET
 
 
 class CheckinRefused(Exception):
@@ -62,7 +63,7 @@ def request_talk(member_id, checkin_id):
     with write_transaction():
         checkin = MoodCheckin.get_or_none((MoodCheckin.id == checkin_id)
                                           & (MoodCheckin.member == member_id))
-        if checkin is None or checkin.mood != "upset":
+        if checkin is None or checkin.mood != UPSET:
             return None
         if not checkin.wants_talk:
             checkin.wants_talk = True

@@ -16,7 +16,8 @@ from ..db import db, write_transaction
 from ..models import utcnow
 from . import settings as mood_settings
 from .days import purge_cutoff, shift_day
-from .models import MOODS, MoodCheckin, MoodCurrent, MoodDailyCount, MoodFollowUp
+from .models import MoodCheckin, MoodCurrent, MoodDailyCount, MoodFollowUp
+from .moods import MOODS
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,8 @@ from datetime import date, timedelta
 from peewee import fn
 
 from .days import month_weeks, shares, shift_day
-from .models import MOODS, MoodCheckin, MoodCurrent, MoodFollowUp
+from .models import MoodCheckin, MoodCurrent, MoodFollowUp
+from .moods import MOODS
 from .retention import daily_counts
 
 

@@ -12,7 +12,7 @@ from . import admin_bp, station_tz, today
 from . import settings as mood_settings
 from .charts import COLUMN_WIDTH, daily_columns, share_bar
 from .days import purge_cutoff, shares
-from .models import MOODS
+from .moods import MOODS
 from .retention import run_daily_if_due
 from .trend_data import member_calendar, team_trends
 

@@ -47,6 +47,9 @@ def init_app(app):
         app.register_blueprint(kiosk_bp)
         from ..identify import register_my_page
         register_my_page(app, follow.my_page_section)
+        from ..sync import prompt
+        from .queries import waiting_for_central
+        prompt.register_waiting(app, waiting_for_central)
         register_tile(app, Tile("service.start", _l("We handle it for you"),
                                 _l("Suggestions, hardship, pay, rights: tell the union"),
                                 "sr-file", order=20, tone="green"))

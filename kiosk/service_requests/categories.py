@@ -1,9 +1,10 @@
 """The six services (工会六个帮你办) and how a station configures each.
 
-The names and promises are the union's own words (DOMAIN.md). The chair sets,
-per category, who handles it (this enterprise union or the city federation),
-the first-response deadline and the preset topics; defaults live here so that a
-new station works before anyone has opened the settings page.
+The names and promises are the union's own words (docs/architecture.md, "What the
+kiosk is for"). The chair sets, per category, who handles it (this enterprise union or
+the city federation), the first-response deadline and the preset topics; defaults live
+here so that a new station works before anyone has opened the settings page. Adding a
+category: docs/architecture.md, "Add a seventh request category".
 """
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class Category:
     always_urgent: bool
     default_handler: str
     default_topics: tuple
+    help_panel: bool = False   # every request shows the crisis help panel (crisis.py)
 
 
 CATEGORIES = (
@@ -40,7 +42,8 @@ CATEGORIES = (
                        _l("Housing"), _l("Sudden misfortune"))),
     Category("counselling", _l("Worry or stress"), _l("The union listens and counsels"), "purple", True,
              STATION, (_l("Stress at work"), _l("Family worries"), _l("Trouble sleeping"),
-                       _l("Conflict with colleagues"), _l("I just want to talk"))),
+                       _l("Conflict with colleagues"), _l("I just want to talk")),
+             help_panel=True),
     Category("pay", _l("Pay or benefits"), _l("The union argues for you"), "slate", False,
              STATION, (_l("Overtime pay"), _l("Wages paid late"), _l("Social insurance"),
                        _l("Leave and rest days"), _l("Allowances"))),

@@ -13,9 +13,7 @@ so that a worker can type it at all.
 from dataclasses import dataclass
 
 from ..models import Setting
-
-# The category whose every request shows the help panel (心理有困惑).
-COUNSELLING = "counselling"
+from . import categories
 
 # The common ways of saying it, at most four characters each so the keyboard
 # can offer every one as a single word.
@@ -49,8 +47,10 @@ def matches(*texts, word_list=None):
 
 
 def is_crisis(category_key, *texts):
-    """A 心理有困惑 request, or any text with a crisis word."""
-    return category_key == COUNSELLING or bool(matches(*texts))
+    """A request in a category that always shows the help panel (心理有困惑), or any text
+    with a crisis word."""
+    category = categories.get(category_key)
+    return bool(category and category.help_panel) or bool(matches(*texts))
 
 
 @dataclass(frozen=True)

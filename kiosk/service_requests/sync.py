@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from .. import bulk
+from ..sync.kind_spec import CENTRAL, STATION, ParentMissing, WireField
 from . import categories, lifecycle
 from .models import EVENT_KINDS, STATUS_EVENTS, RequestEvent, ServiceRequest
 
@@ -113,7 +114,6 @@ def _when(value):
 
 def register_all(register, SyncKind):
     from ..models.base import utcnow
-    from ..sync.kinds import CENTRAL, STATION, ParentMissing, WireField
     from ..sync.models import SyncState
 
     def request_extra(request):
@@ -213,7 +213,8 @@ def register_all(register, SyncKind):
         "service_request", ServiceRequest, STATION, REQUEST_FIELDS, order=20,
         label=_l("requests"), extra=request_extra, on_acked=mark_received, coarse_ack_time=True,
         materialize=materialize_requests, refusal=request_refusal,
-        choices={"category": categories.KEYS, "handled_by": categories.HANDLERS},
+        # Read when a record arrives: the categories as this software defines them.
+        choices={"category": lambda: categories.KEYS, "handled_by": categories.HANDLERS},
         extra_schema=(WireField("anonymous", "bool", required=False, default=True),
                       WireField("crisis", "bool", required=False, default=False),
                       WireField("phone", "text", required=False, null=True, max_length=20))))

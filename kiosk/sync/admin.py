@@ -14,13 +14,13 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import URL, DataRequired, Length
 
-from .. import __version__
 from ..admin.auth import audit, login_required
 from ..db import db
 from ..htmx import redirect_to, render
 from ..models import Setting
 from ..storage import best_effort
 from ..tiles import AdminSection, register_admin_alerts, register_admin_section
+from ..version import __version__
 from . import kinds, outbox, runner
 from .models import SyncRun
 from .protocol import SyncError

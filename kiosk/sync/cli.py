@@ -7,8 +7,9 @@ import time
 import click
 from flask import current_app
 
-from .. import __version__, storage
+from .. import storage
 from ..db import db
+from ..version import __version__
 from . import runner
 from .protocol import SyncError
 

@@ -26,7 +26,7 @@ class OutgoingRecord:
     updated_at: object  # the row's updated_at as stored, marked at the ack
 
 
-def pending(kind, limit, after_ids=()):
+def pending(kind, limit):
     """Up to ``limit`` records of ``kind`` that central has not acknowledged."""
     if kind.detect == "digest":
         return _pending_by_digest(kind, limit)

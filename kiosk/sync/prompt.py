@@ -7,7 +7,7 @@ the same lock. The worker is never kept waiting: the receipt shows at once.
 
 An anonymous request waits for the top of the next hour (and a few random minutes):
 everything stored about it is kept to the hour so that it cannot be tied to who stood
-at the terminal (DESIGN.md), and a sync started the minute it was filed would record
+at the terminal (docs/architecture.md), and a sync started the minute it was filed would record
 that minute — in this station's sync runs and in what central received. Sent on the
 hour, the runs say no more than "some request in that hour". A named request, whose
 time is kept anyway, goes at once.
@@ -27,6 +27,7 @@ import time
 from flask import current_app
 
 from ..db import db
+from ..version import __version__
 from . import runner
 from .protocol import SyncError
 
@@ -52,6 +53,17 @@ def push_soon(app, anonymous=True):
     return True
 
 
+def register_waiting(app, still_waiting):
+    """A feature that starts a prompt sync says how to tell that something still waits:
+    ``still_waiting()`` is true while a record for central is unsent (the sync never
+    imports a feature)."""
+    app.extensions.setdefault("sync_prompt_waiting", []).append(still_waiting)
+
+
+def _still_waiting(app):
+    return any(check() for check in app.extensions.get("sync_prompt_waiting", ()))
+
+
 def first_delay(anonymous, now=None, jitter=None):
     """Seconds before the first try: none for a named request; for an anonymous one, to
     the top of the next hour and up to JITTER more (so stations do not all call at :00)."""
@@ -73,8 +85,6 @@ def _run(app, anonymous):
 
 
 def _work(app, state, sleep=time.sleep, delay=0):
-    from .. import __version__
-    from ..service_requests.queries import waiting_for_central
     wait = FIRST_WAIT
     try:
         if delay:
@@ -86,7 +96,7 @@ def _work(app, state, sleep=time.sleep, delay=0):
                         runner.run_sync(__version__, trigger="prompt")
                 except SyncError as exc:        # the lock is held: another run is going on
                     log.info("prompt sync waits: %s", exc.message)
-                if not waiting_for_central():
+                if not _still_waiting(app):
                     return
             log.info("a request for the federation is still unsent: trying again in %d s", wait)
             sleep(wait)

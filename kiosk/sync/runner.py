@@ -17,6 +17,7 @@ from ..models.base import utcnow
 from . import kinds as registry
 from . import outbox, protocol
 from .client import CentralClient
+from .kind_spec import ParentMissing
 from .models import SyncParked, SyncRun
 from .protocol import SyncError
 
@@ -323,7 +324,7 @@ def _apply(kind_name, op, data):
     try:
         with db.atomic():  # a savepoint: a missing parent undoes only this record
             kind.apply(op, data)
-    except registry.ParentMissing:
+    except ParentMissing:
         return False
     return True
 

@@ -10,7 +10,7 @@ from waitress.server import create_server
 
 from kiosk.db import db
 
-from ..conftest import make_app
+from ..conftest import ADMIN_PASSWORD, make_app
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 PORTRAIT = {"width": 1080, "height": 1920}
@@ -176,7 +176,17 @@ AXE_RUN = """async (disabled) => {
   // elements, which the policy refuses (and reports); only css-orientation-lock
   // needs it, and a kiosk is meant for one orientation at a time anyway.
   // One run at a time: a page's load can ask while a screenshot's run is going.
-  const run = () => axe.run(document, { rules, resultTypes: ["violations"], preload: false });
+  // Colours are judged as they settle: a card still fading in (a loaded machine
+  // is slow to finish the animation) would read as low contrast.
+  // (At most a second: a paused animation never finishes.)
+  const settled = () => Promise.race([
+    Promise.all(document.getAnimations()
+      .filter(a => a.playState === "running" && a.effect
+              && a.effect.getTiming().iterations !== Infinity)
+      .map(a => a.finished.catch(() => null))),
+    new Promise(resolve => setTimeout(resolve, 1000))]);
+  const run = () => settled().then(
+    () => axe.run(document, { rules, resultTypes: ["violations"], preload: false }));
   window.__axeQueue = (window.__axeQueue || Promise.resolve()).then(run, run);
   const result = await window.__axeQueue;
   return result.violations.map(v => ({ id: v.id, impact: v.impact, help: v.help,
@@ -262,3 +272,12 @@ def screenshot(page, name):
     for guard in CspGuard.active:
         if getattr(guard, "axe", None) and page.context in guard.contexts:
             guard.axe.check(page, only_kiosk=True, label=name)
+
+
+def admin_log_in(page, password=ADMIN_PASSWORD, username="chair"):
+    """The chair logs in through the form, as a person does, and lands past it."""
+    page.goto("/admin/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.locator("button[type=submit]").click()
+    page.wait_for_url(lambda url: "/admin/login" not in url)

@@ -11,7 +11,7 @@ from ..alerts.conftest import Robot
 from ..alerts.helpers import WECOM_KEY
 from ..conftest import make_app
 from ..factories import make_admin
-from .conftest import screenshot
+from .conftest import admin_log_in, screenshot
 
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -34,11 +34,7 @@ def app(tmp_path, robot):
 
 def test_the_chair_adds_a_wecom_group_and_tests_it(page, app, robot):
     make_admin(password=ADMIN_PASSWORD)
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.locator("button[type=submit]").tap()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    admin_log_in(page)
     page.get_by_role("link", name="通知提醒").first.tap()
     page.get_by_role("link", name="添加：企业微信群机器人").tap()
     page.get_by_label("名称（自己看的，例如：工会干部群）").fill("工会干部群")

@@ -12,7 +12,7 @@ from kiosk.benefits.models import BenefitLink
 
 from ..conftest import make_app
 from ..factories import make_admin, make_benefit_link, make_logo_png
-from .conftest import LANDSCAPE, LiveServer, new_page, screenshot
+from .conftest import LANDSCAPE, LiveServer, admin_log_in, new_page, screenshot
 
 
 def decode_screenshot(page, path, locator=None):
@@ -91,10 +91,7 @@ def test_svg_inlined_into_html_renders_and_decodes(page, tmp_path, with_logo):
 def test_chair_sees_the_unsaved_code_as_the_kiosk_will(browser, live_server, tmp_path):
     make_admin(password="correct horse battery")
     context, page = new_page(browser, {"width": 1400, "height": 1000}, base_url=live_server.url)
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", "correct horse battery")
-    page.locator("button[type=submit]").click()
+    admin_log_in(page)
     page.goto("/admin/benefits/new")
     page.fill("#title_zh", "职工大病医疗互助保险")
     page.fill("#url", "javascript:alert(1)")

@@ -7,7 +7,7 @@ from kiosk.care.calendar_data import local_today
 from kiosk.care.records import record_event
 
 from ..factories import make_admin, make_member
-from .conftest import screenshot
+from .conftest import admin_log_in, screenshot
 
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -16,11 +16,7 @@ def test_the_chair_records_a_hospital_visit_from_the_care_calendar(page, app):
     make_admin(password=ADMIN_PASSWORD)
     member = make_member(name="孙磊")
     record_event(member, "hospital", local_today("Asia/Shanghai"), "chair", place="市第一人民医院")
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.locator("button[type=submit]").tap()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    admin_log_in(page)
     page.get_by_role("link", name="关爱日历").first.tap()
     item = page.locator("#due .care-due", has_text="孙磊")
     expect(item).to_contain_text("住院必访")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_member, make_pin, make_request, make_team
-from .conftest import PORTRAIT, new_page, screenshot
+from .conftest import PORTRAIT, admin_log_in, new_page, screenshot
 
 SECRET = "我最近失眠，想找心理咨询，不想让班长知道"
 
@@ -54,10 +54,7 @@ def test_a_worker_sets_their_pin_from_a_printed_slip_and_reads_their_request(bro
 
     # The chair prints the slip from the roster.
     context, office = new_page(browser, PORTRAIT, base_url=live_server.url)
-    office.goto("/admin/login")
-    office.fill("#username", "chair")
-    office.fill("#password", ADMIN_PASSWORD)
-    office.get_by_role("button", name="登录").click()
+    admin_log_in(office)
     office.goto(f"/admin/roster/members/{member.id}")
     office.get_by_role("button", name="打印密码设置单").click()
     slip = office.locator(".pin-slip")

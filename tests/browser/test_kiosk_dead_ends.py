@@ -16,7 +16,7 @@ from kiosk.service_requests.models import ServiceRequest
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_checkin, make_member, make_pin, make_request, make_team
-from .conftest import LANDSCAPE, PORTRAIT, new_page, screenshot
+from .conftest import LANDSCAPE, PORTRAIT, admin_log_in, new_page, screenshot
 
 PHONE = {"width": 390, "height": 844}
 VIEWPORTS = [(PORTRAIT, "portrait"), (LANDSCAPE, "landscape"), (PHONE, "phone")]
@@ -57,10 +57,7 @@ def test_the_statistics_table_reads_well_on_the_chairs_laptop(browser, live_serv
         make_request(key, topic)
     make_admin(password=ADMIN_PASSWORD)
     context, page = new_page(browser, {"width": width, "height": 900}, base_url=live_server.url)
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.get_by_role("button", name=re.compile("登录")).click()
+    admin_log_in(page)
     page.goto("/admin/requests/statistics?months=24")
     name = page.locator("table.sr-stats tbody th", has_text="权益有侵害")
     # The lines the name is set on: one, not one per character.

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from ..factories import make_admin, make_checkin, make_member, make_team
-from .conftest import LANDSCAPE, PORTRAIT, new_page, screenshot
+from .conftest import LANDSCAPE, PORTRAIT, admin_log_in, new_page, screenshot
 
 ADMIN_PASSWORD = "correct horse battery"
 
@@ -156,11 +156,7 @@ def test_the_chair_records_a_follow_up_and_the_item_leaves_the_open_list(page, a
     make_admin(password=ADMIN_PASSWORD)
     member = make_member(name="郑浩", photo=True, app=app)
     make_checkin(member, "upset")
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.locator("button[type=submit]").tap()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    admin_log_in(page)
     page.goto("/admin/mood/")
     item = page.locator("#today .care-item", has_text="郑浩")
     expect(item).to_have_count(1)

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 from kiosk.mood.records import request_talk
 
 from ..factories import make_admin, make_checkin, make_member, make_request, make_team
-from .conftest import new_page, screenshot
+from .conftest import admin_log_in, new_page, screenshot
 
 ADMIN_PASSWORD = "correct horse battery"
 LAPTOP = {"width": 1440, "height": 900}
@@ -20,11 +20,7 @@ def test_the_chair_reads_the_morning_sheet_and_sets_its_time(browser, live_serve
     make_checkin(make_member("王芳", team=team), "upset", hour=6)
     make_request("counselling", "我只是想聊聊", description="睡不着")
     context, page = new_page(browser, LAPTOP, base_url=live_server.url)
-    page.goto("/admin/login")
-    page.fill("input[name=username]", "chair")
-    page.fill("input[name=password]", ADMIN_PASSWORD)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/admin/$"))
+    admin_log_in(page)
     card = page.locator(".morning-card")
     expect(card.locator("[data-count=talk] strong")).to_have_text("1")
     expect(card.locator("[data-count=upset] strong")).to_have_text("2")

@@ -1,6 +1,5 @@
 """The union chair imports the roster from Excel and the photos from a zip, in a real browser."""
 import io
-import re
 import zipfile
 
 import pytest
@@ -11,7 +10,7 @@ from kiosk.models import Member
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_member, make_team, make_workshop
-from .conftest import LANDSCAPE, PORTRAIT, new_page, screenshot
+from .conftest import LANDSCAPE, PORTRAIT, admin_log_in, new_page, screenshot
 
 ROWS = ["工号,姓名,车间,班组,工卡号,生日,公开照片",
         "2001,张三,机加工车间,车工一班,B2001,1990/1/31,是",
@@ -38,11 +37,7 @@ def chair_page(browser, live_server, orientation):
     make_admin(password=ADMIN_PASSWORD)
     viewport = PORTRAIT if orientation == "portrait" else LANDSCAPE
     context, page = new_page(browser, viewport, base_url=live_server.url, accept_downloads=True)
-    page.goto("/admin/login")
-    page.locator("input[name=username]").fill("chair")
-    page.locator("input[name=password]").fill(ADMIN_PASSWORD)
-    page.locator("button[type=submit]").tap()
-    expect(page).to_have_url(re.compile(r"/admin/$"))
+    admin_log_in(page)
     yield page
     context.close()
 

@@ -13,7 +13,7 @@ from kiosk.benefits.models import BenefitLink
 from kiosk.db import db
 
 from ..conftest import make_app
-from .conftest import LANDSCAPE, PORTRAIT, CspGuard, LiveServer, new_page
+from .conftest import LANDSCAPE, PORTRAIT, CspGuard, LiveServer, admin_log_in, new_page
 
 
 class FramingSite:
@@ -133,14 +133,6 @@ def walk(page, start_paths):
     return statuses
 
 
-def log_in(page, password):
-    page.goto("/admin/login")
-    page.fill("#username", demo_data.DEMO_ADMIN)
-    page.fill("#password", password)
-    page.locator("button[type=submit]").click()
-    page.wait_for_url(lambda url: "/admin/login" not in url)
-
-
 @pytest.mark.parametrize("role", ["station", "central"])
 def test_every_page_a_chair_reaches_obeys_the_csp(browser, tmp_path, role):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, KIOSK_ROLE=role)
@@ -155,7 +147,7 @@ def test_every_page_a_chair_reaches_obeys_the_csp(browser, tmp_path, role):
         try:
             page.goto("/")
             kiosk = walk(page, ["/"])
-            log_in(page, password)
+            admin_log_in(page, password, demo_data.DEMO_ADMIN)
             admin = walk(page, ["/admin/", poster])
         finally:
             context.close()

@@ -9,7 +9,7 @@ from kiosk.service_requests.models import RequestEvent, ServiceRequest
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_member, make_pin, make_request, make_team
-from .conftest import LANDSCAPE, new_page
+from .conftest import LANDSCAPE, admin_log_in, new_page
 from .conftest import screenshot as take_screenshot
 
 
@@ -214,10 +214,7 @@ def test_scanner_reads_the_receipt_qr_like_a_keyboard(page):
 def test_chair_handles_a_request_with_reply_and_internal_note(page, live_server):
     make_admin(password=ADMIN_PASSWORD)
     filed = make_request("hardship", "家庭困难", description="孩子上学需要帮助")
-    page.goto("/admin/login")
-    page.fill("#username", "chair")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    admin_log_in(page)
     page.goto("/admin/requests/")
     row = page.locator(f"tr[data-request='{filed.id}']")
     expect(row).to_contain_text("家庭困难")

@@ -13,14 +13,7 @@ from ..conftest import ADMIN_PASSWORD, make_app
 from ..factories import make_admin
 from ..sync.conftest import CentralProcess
 from ..sync.helpers import make_mood_counts, wire_record
-from .conftest import LANDSCAPE, LiveServer, new_page, screenshot
-
-
-def log_in(page):
-    page.goto("/admin/login")
-    page.fill("#username", "chair")
-    page.fill("#password", ADMIN_PASSWORD)
-    page.get_by_role("button", name="登录").click()
+from .conftest import LANDSCAPE, LiveServer, admin_log_in, new_page, screenshot
 
 
 def test_chair_connects_the_station_and_syncs_now(page, tmp_path):
@@ -30,7 +23,7 @@ def test_chair_connects_the_station_and_syncs_now(page, tmp_path):
     try:
         make_admin(password=ADMIN_PASSWORD)
         make_mood_counts(40)
-        log_in(page)
+        admin_log_in(page)
         page.goto("/admin/sync/")
         page.fill("#url", central.url)
         page.fill("#station_id", station_id)
@@ -42,6 +35,7 @@ def test_chair_connects_the_station_and_syncs_now(page, tmp_path):
         page.get_by_role("button", name="验证并保存").tap()
         expect(page.locator(".flash")).to_contain_text("已连接市总服务器")
         sync_now = page.get_by_role("button", name="立即同步")
+        page.wait_for_load_state("load")   # measured once the style sheets apply
         box = sync_now.bounding_box()
         assert box["height"] >= 64
         sync_now.tap()
@@ -75,7 +69,7 @@ def test_federation_registers_a_station_and_reads_the_dashboard(browser, tmp_pat
     db.close()
     with LiveServer(app) as server:
         context, page = new_page(browser, LANDSCAPE, base_url=server.url)
-        log_in(page)
+        admin_log_in(page)
         page.goto("/admin/central/stations")
         page.fill("#name", "铸造车间驿站")
         page.get_by_role("button", name="登记并显示密钥").tap()

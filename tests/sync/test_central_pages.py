@@ -62,7 +62,7 @@ def test_the_dashboard_flags_stations_behind_and_shows_city_figures(federation_a
     assert "2 stations have not synced for more than a day" in html
     assert "0.1.0" in html
     # 60% very happy for 甲厂 this week, as a bar.
-    assert re.search(r'class="mood-happy" x="0(\.0)?" width="60.0"', html)
+    assert re.search(r'class="mood-fill mood-happy" x="0(\.0)?" width="60.0"', html)
     assert "mood counts" in html  # the records central holds, by kind
 
 
