@@ -8,6 +8,7 @@ import logging
 from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from ..db import db, is_sqlite
 from ..models.base import utcnow
 from ..sync import central_store, changelog, protocol
 from ..sync.models import Station
@@ -62,6 +63,10 @@ def api_error(exc):
     if isinstance(exc, HTTPException):
         return http_error(exc)
     log.exception("sync API failed")
+    return _failed()
+
+
+def _failed():
     body = {"protocol": protocol.PROTOCOL_VERSION, "error": protocol.SERVER_ERROR,
             "message": "central failed; nothing from this request was kept"}
     return jsonify(body), 500
@@ -82,16 +87,19 @@ def _read_body():
         raise SyncError(protocol.TOO_LARGE, f"the body is over {limit} bytes") from None
 
 
+class _StationChanged(Exception):
+    """The cached registry entry of a station is out of date: check the request again."""
+
+
 @bp.before_request
 def _authenticate():
     window = current_app.config.get("SYNC_CLOCK_WINDOW", protocol.DEFAULT_CLOCK_WINDOW)
     body = _read_body()
-    g.station_id = protocol.check_request(
-        request.headers, request.method, request.full_path.rstrip("?"), body,
-        _find_secret,
-        lambda station_id, nonce: central_store.remember_nonce(station_id, nonce, window),
-        window=window)
-    # From here on every answer, errors included, carries central's proof (see _prove).
+    try:
+        g.station_id = _check(body, window, cached=True)
+    except _StationChanged:
+        g.station_id = _check(body, window, cached=False)
+    # From here on every answer, errors included, carries central's proof (see _finish).
     g.request_nonce = request.headers.get(protocol.H_NONCE, "")
     try:
         g.payload = protocol.decode_body(body, request.headers.get("Content-Encoding", ""))
@@ -102,15 +110,78 @@ def _authenticate():
                         f"{protocol.MAX_DEPTH} levels") from None
 
 
-def _find_secret(station_id):
-    # Kept for the answer's proof (_prove): one registry read per request, not two.
-    g.station_secret = central_store.find_secret(station_id)
-    return g.station_secret
+def _check(body, window, cached):
+    """The request's station id, or SyncError. The secret comes from this process's cache
+    first; the nonce's statement proves the cache current (``central_store.claim_nonce``),
+    and a signature that fails against a cached secret is checked again against the registry."""
+    def find_secret(station_id):
+        # Kept for the answer's proof (_finish): one registry read at most, not two.
+        g.station_secret = central_store.find_secret(station_id, cached=cached)
+        return g.station_secret
+
+    try:
+        return protocol.check_request(
+            request.headers, request.method, request.full_path.rstrip("?"), body,
+            find_secret, _claim_nonce, window=window)
+    except SyncError as exc:
+        if cached and exc.code == protocol.BAD_SIGNATURE:
+            raise _StationChanged from None
+        raise
+    except _StationChanged:
+        if not cached:  # changed again between the read and the claim
+            raise SyncError(protocol.UNKNOWN_STATION, "the station's registration changed "
+                            "during the request; try again") from None
+        raise
+
+
+def _claim_nonce(station_id, nonce):
+    """Begin the request's transaction with its nonce: one commit per request (_finish).
+
+    Not on SQLite: there the nonce's write takes the database's one write lock, and the
+    request would hold it while it decodes and checks its records, which every other
+    request then waits for. The nonce commits on its own there, as a push does after it.
+    """
+    txn = db.transaction("IMMEDIATE") if is_sqlite() else db.transaction()
+    txn.__enter__()
+    g.request_txn = txn
+    claimed = central_store.claim_nonce(station_id, nonce, g.station_secret)
+    if claimed is None:
+        _end_transaction(commit=False)
+        raise _StationChanged
+    if claimed and is_sqlite():
+        _end_transaction(commit=True)
+    if not claimed:
+        g.nonce_kept = True  # a replay: the first request's nonce is there
+    return claimed
+
+
+def _end_transaction(commit):
+    txn = g.pop("request_txn", None)
+    if txn is None:
+        return
+    if commit:
+        txn.__exit__(None, None, None)  # a failed commit rolls back and raises
+    else:
+        txn.__exit__(SyncError, None, None)
 
 
 @bp.after_request
-def _prove(response):
-    """Sign the answer to an authenticated request: status, body and the request's nonce."""
+def _finish(response):
+    """Commit what the request wrote before answering, then sign the answer: status, body
+    and the request's nonce. A refused request keeps nothing but its nonce, which is kept
+    on its own so that the same request cannot be tried again."""
+    if "request_txn" in g:
+        if response.status_code < 400:
+            try:
+                _end_transaction(commit=True)
+            except Exception:
+                log.exception("sync API: commit failed")
+                response, _status = _failed()
+                response.status_code = 500
+        if response.status_code >= 400:
+            _end_transaction(commit=False)
+            if not g.get("nonce_kept"):
+                central_store.remember_nonce(g.station_id, g.request_nonce)
     nonce = g.get("request_nonce")
     if nonce:
         secret = g.get("station_secret")
@@ -118,6 +189,12 @@ def _prove(response):
             response.headers[protocol.H_PROOF] = protocol.response_proof(
                 secret, response.status_code, nonce, response.get_data())
     return response
+
+
+@bp.teardown_request
+def _roll_back(exc):
+    """Nothing is left open for the pool: an answer that never reached _finish keeps nothing."""
+    _end_transaction(commit=False)
 
 
 def _ok(**body):

@@ -92,9 +92,10 @@ def _held_events(request_id, batch):
     wanted = {request_id} | ({e.get("request_id") for e in batch} - {None}
                              if memo is not None else set())
     held = {}
-    for (data,) in (CentralRecord.select(CentralRecord.data)
-                    .where(CentralRecord.parent_id.in_(list(wanted))
-                           & (CentralRecord.kind == "request_event")).tuples()):
+    for kind, data in bulk.select_in(CentralRecord, ("kind", "data"), "parent_id",
+                                     list(wanted)):
+        if kind != "request_event":
+            continue
         other = json.loads(data)
         held.setdefault(other["request_id"], {})[other["id"]] = other
     if memo is not None:
@@ -140,8 +141,8 @@ def register_all(register, SyncKind):
     def refresh_with_events(request_ids):
         # Requests without events yet keep what they came with: they are refreshed
         # when their events come (one read and one bulk update per batch either way).
-        with_events = [str(i) for (i,) in RequestEvent.select(RequestEvent.request).distinct()
-                       .where(RequestEvent.request.in_(list(request_ids))).tuples()]
+        with_events = {bulk.uuid_text(i) for (i,) in bulk.select_in(
+            RequestEvent, ("request",), "request", list(request_ids))}
         lifecycle.refresh_many(with_events)
 
     def materialize_requests(records):
@@ -179,8 +180,8 @@ def register_all(register, SyncKind):
 
     def materialize_events(records):
         wanted = {d["request_id"] for d in records}
-        present = {str(i) for (i,) in ServiceRequest.select(ServiceRequest.id)
-                   .where(ServiceRequest.id.in_(list(wanted))).tuples()}
+        present = {bulk.uuid_text(i) for (i,) in bulk.select_in(ServiceRequest, ("id",), "id",
+                                                                 list(wanted))}
         # An event whose request is in the ledger but not in the inbox (see above) waits there.
         rows = [event_values(d) for d in records if d["request_id"] in present]
         if rows:

@@ -75,11 +75,15 @@ class CentralClient:
 
     def call(self, method, endpoint, payload=None, query=None):
         """Send one signed request; return central's JSON body or raise ``SyncError``."""
+        body = protocol.encode_body(payload) if payload is not None else b""
+        return self.send(method, endpoint, body, query)
+
+    def send(self, method, endpoint, body=b"", query=None):
+        """``call`` with its body already encoded by ``protocol.encode_body`` (or empty)."""
         import time
         path = f"{self.base_path}{protocol.API_PREFIX}{endpoint}"
         if query:
             path += "?" + urlencode(query)
-        body = protocol.encode_body(payload) if payload is not None else b""
         headers = protocol.sign_headers(self.station_id, self.secret, method, path, body,
                                         now=time.time() + self.clock_offset)
         headers["Accept-Encoding"] = "gzip"

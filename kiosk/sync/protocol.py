@@ -116,7 +116,10 @@ def gunzip_bounded(raw, limit=MAX_BODY, ratio=MAX_RATIO, floor=RATIO_FLOOR):
     """
     ceiling = min(limit, max(floor, len(raw) * ratio))
     inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = inflater.decompress(raw, ceiling + 1)
+    try:
+        out = inflater.decompress(raw, ceiling + 1)
+    except zlib.error as exc:  # not gzip at all: bad input, never a server error
+        raise ValueError(f"not gzip data: {exc}") from None
     if len(out) > ceiling or inflater.unconsumed_tail:
         raise TooLarge(f"the body decompresses to more than {ceiling} bytes")
     if not inflater.eof:
