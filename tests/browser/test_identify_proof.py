@@ -109,6 +109,7 @@ def test_a_badge_proves_after_a_photo_tap(page):
     page.get_by_role("link", name="装配三班").tap()
     page.locator(".photo-card", has_text="赵敏").tap()
     expect(page.locator("h1")).to_have_text("赵敏，请确认是您本人")
+    page.wait_for_load_state()   # the badge reader's keys are heard once the page's script runs
     page.keyboard.type("B880042", delay=5)
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("赵敏 的诉求")
