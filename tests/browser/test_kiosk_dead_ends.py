@@ -84,6 +84,8 @@ def test_my_page_and_the_notices(browser, live_server, viewport, name):
     for digit in "2046":
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="确定").tap()
+    # Both screens have a keypad: tap the PIN's only once its screen is there.
+    expect(page.locator("h1")).to_have_text("王芳，请确认是您本人")
     for digit in "3691":
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="确定").tap()
