@@ -5,6 +5,7 @@ import os
 import threading
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect, sync_playwright
 from waitress.server import create_server
 
@@ -272,7 +273,18 @@ def screenshot(page, name):
     """Keep a screenshot under test-artifacts/ to look at (CI keeps them too); the
     screen it shows (an htmx swap, too) is checked with axe-core."""
     os.makedirs(ARTIFACTS, exist_ok=True)
-    page.screenshot(path=os.path.join(ARTIFACTS, f"{name}.png"))
+    path = os.path.join(ARTIFACTS, f"{name}.png")
+    page.wait_for_load_state()
+    try:
+        page.screenshot(path=path)
+    except PlaywrightError as error:
+        # Chromium refuses a capture while a tap's navigation swaps the document
+        # (seen on a loaded CI machine); once the new page has loaded it works.
+        if "Unable to capture screenshot" not in str(error):
+            raise
+        page.wait_for_timeout(200)
+        page.wait_for_load_state()
+        page.screenshot(path=path)
     for guard in CspGuard.active:
         if getattr(guard, "axe", None) and page.context in guard.contexts:
             guard.axe.check(page, only_kiosk=True, label=name)

@@ -68,6 +68,7 @@ def test_filing_and_the_receipt_on_a_phone(browser, live_server, seeded):
     page.goto("/")
     screenshot(page, "narrow-home-390")
     page.locator(".tile", has_text="帮你办").tap()
+    expect(page.locator(".sr-category", has_text="生活有困难")).to_be_visible()
     screenshot(page, "narrow-service-390")
     page.locator(".sr-category", has_text="生活有困难").tap()
     page.get_by_role("button", name="家庭困难", exact=True).tap()

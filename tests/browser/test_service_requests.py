@@ -253,6 +253,7 @@ def test_screens_fit_in_landscape(browser, live_server):
     page.goto("/service/")
     screenshot(page, "service-categories-landscape")
     page.locator(".sr-category", has_text="权益有侵害").tap()
+    expect(page.get_by_role("button", name="劳动合同", exact=True)).to_be_visible()
     screenshot(page, "service-topics-landscape")
     page.get_by_role("button", name="劳动合同", exact=True).tap()
     type_keys(page, "gongzi")
@@ -266,6 +267,7 @@ def test_screens_fit_in_landscape(browser, live_server):
     assert next_box["y"] + next_box["height"] <= LANDSCAPE["height"]
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.get_by_role("button", name="下一步").tap()
+    expect(page.locator("h1")).to_have_text("工会怎么联系您？")
     screenshot(page, "service-contact-landscape")
     page.get_by_role("button", name=re.compile("匿名提交")).tap()
     page.get_by_role("button", name="提交给工会").tap()
