@@ -17,7 +17,6 @@ MAX_DEADLINE_DAYS = 60
 MAX_URGENT_WORDS = 100
 MAX_CONTACT_CHARS = 60
 MAX_WORD_CHARS = 20
-CRISIS_FIELDS = ("crisis_words", "crisis_hotline", "crisis_office_place", "crisis_office_phone")
 
 
 def _lines(line_max):
@@ -132,7 +131,7 @@ class EventForm(FlaskForm):
         staff = AdminUser.get_or_none((AdminUser.username == (field.data or "")) & AdminUser.active)
         if staff is None:
             raise ValidationError(_("Please choose a staff member."))
-        self.text.data = staff.username
+        self.text.data = staff.username   # an assignment's event says to whom
 
     def error(self):
         """The first error, to show above the forms."""
