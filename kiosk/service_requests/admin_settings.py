@@ -39,7 +39,7 @@ def settings():
         flash(_("Settings saved. New requests follow them from now on."))
         return redirect_to(url_for(".settings"))
     response = render("admin/service_requests/settings.html", form=form,
-                      parts=form.category_parts(configs),
+                      parts=form.category_parts(configs), handlers=form.handler_choices(),
                       default_hotline=crisis.DEFAULT_HOTLINE)
     return (response, 422) if form.errors else response
 

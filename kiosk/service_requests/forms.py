@@ -1,6 +1,8 @@
 """The chair's forms for the service requests: the settings page, the inbox's search by
 receipt code and the actions on a request. What was typed is cleaned by the fields'
 filters, so a form redrawn after an error shows what will be saved."""
+import functools
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -42,11 +44,13 @@ def _at_most(count, message):
     return check
 
 
+HANDLER_CHOICES = (SelectChoice(categories.STATION, _l("This enterprise union")),
+                   SelectChoice(categories.CENTRAL, _l("City federation")))
+
+
 class CategorySettingsForm(Form):
     """One category's part of the settings page; its fields are named ``<key>-<field>``."""
-    handled_by = SelectField(_l("Handled by"), validate_choice=False, choices=[
-        SelectChoice(categories.STATION, _l("This enterprise union")),
-        SelectChoice(categories.CENTRAL, _l("City federation"))])
+    handled_by = SelectField(_l("Handled by"), validate_choice=False, choices=HANDLER_CHOICES)
     deadline_days = StringField(_l("First answer within (days)"), filters=[_strip])
     topics = TextAreaField(_l("Preset topics, one per line"),
                            filters=[_lines(categories.MAX_TOPIC_CHARS)],
@@ -81,6 +85,10 @@ class RequestSettingsForm(FlaskForm):
             raise ValidationError(_("Keep at least one word: a worker in despair must be "
                                     "answered."))
 
+    def handler_choices(self):
+        """(value, label) of who may handle a category, for the page's selects."""
+        return [(choice.value, str(choice.label)) for choice in HANDLER_CHOICES]
+
     def category_parts(self, configs):
         """(config, its part of the form) in the order of the categories."""
         return [(config, self[config.key]) for config in configs]
@@ -92,10 +100,15 @@ def request_settings_form(configs, data):
     ``data`` is what is saved now: the page shows it, and a field a POST leaves out
     keeps it (a page drawn before the crisis part existed changes nothing there).
     """
-    form_class = type("RequestSettingsForm", (RequestSettingsForm,), {
-        config.key: FormField(CategorySettingsForm, label=config.category.name)
-        for config in configs})
-    return form_class(data=data)
+    return _settings_form_class(tuple(config.key for config in configs))(data=data)
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_form_class(keys):
+    # Once per set of categories: WTForms binds a new class's fields on its first use,
+    # a third of the form's cost.
+    return type("RequestSettingsForm", (RequestSettingsForm,),
+                {key: FormField(CategorySettingsForm) for key in keys})
 
 
 def saved_settings(configs):
