@@ -2,7 +2,8 @@
 import io
 
 from kiosk.demo_data import avatar
-from kiosk.models import AuditLog, Member, MemberPhoto, Team, Workshop
+from kiosk.models import AuditLog
+from kiosk.roster.models import Member, MemberPhoto, Team, Workshop
 
 from .factories import make_member, make_team, make_workshop
 
@@ -36,7 +37,7 @@ def test_chair_adds_a_member_with_a_photo(admin, app):
     member = Member.get(Member.staff_no == "2001")
     assert member.name == "孙丽" and member.photo_consent and member.birthday.isoformat() == "1988-05-06"
     assert MemberPhoto.get(MemberPhoto.member == member).jpeg[:2] == b"\xff\xd8"
-    assert admin.get(f"/photos/{member.id}.jpg").status_code == 200
+    assert admin.get(f"/roster/photos/{member.id}.jpg").status_code == 200
     assert AuditLog.get(AuditLog.action == "add member").target == "2001"
 
 
@@ -98,5 +99,6 @@ def test_search_as_you_type_returns_only_the_results_fragment(admin):
 
 def test_photo_of_a_non_consenting_member_is_not_public(admin, client, app):
     member = make_member(photo=True, app=app, photo_consent=False)
-    assert client.get(f"/photos/{member.id}.jpg").status_code == 404
-    assert admin.get(f"/photos/{member.id}.jpg").status_code == 200
+    assert client.get(f"/roster/photos/{member.id}.jpg").status_code == 404
+    assert admin.get(f"/roster/photos/{member.id}.jpg").status_code == 200
+

@@ -1,5 +1,5 @@
-"""The roster: workshops, teams and members (search, add, edit, deactivate)."""
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+"""The chair's roster pages: workshops, teams and members (search, add, edit, deactivate)."""
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -9,22 +9,21 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .. import pins
+from ..admin.auth import audit, login_required, upload_too_large
 from ..cleaning import clean_name
 from ..db import db
 from ..htmx import render
-from ..models import Member, Team, Workshop
-from ..photo_processing import PhotoError
-from ..roster_service import photo_error_message, set_photo
-from .auth import audit, login_required, upload_too_large
+from . import admin_bp as bp
+from . import pins
+from .models import Member, Team, Workshop
+from .photo_processing import PhotoError
+from .service import photo_error_message, set_photo
 
 PAGE_SIZE = 50
 
-# The roster is the station's own: central keeps head counts only (docs/architecture.md),
-# so this blueprint is registered at stations alone. Its pages live under /admin.
-roster_bp = Blueprint("roster", __name__, url_prefix="/admin")
-roster_bp.register_error_handler(RequestEntityTooLarge, upload_too_large)
-bp = roster_bp
+# An upload over the limit (a photo here, a CSV or a zip in import_views) gets the page
+# again with a friendly word, not the bare 413.
+bp.register_error_handler(RequestEntityTooLarge, upload_too_large)
 
 
 class WorkshopForm(FlaskForm):
@@ -58,7 +57,7 @@ def _team_choices():
     return [(str(t.id), t.label) for t in Team.listed()]
 
 
-@bp.route("/roster/teams", methods=["GET", "POST"])
+@bp.route("/teams", methods=["GET", "POST"])
 @login_required
 def teams():
     """Workshops and their teams; add either."""
@@ -73,7 +72,7 @@ def teams():
                                                sort_order=workshop_form.sort_order.data or 0)
                 audit("add workshop", workshop.name)
                 flash(_("Workshop %(name)s added.", name=workshop.name))
-                return redirect(url_for("roster.teams"))
+                return redirect(url_for("roster_admin.teams"))
             except IntegrityError:
                 workshop_form.name.errors.append(_("A workshop with this name exists already."))
         elif request.form.get("kind") == "team" and team_form.validate_on_submit():
@@ -84,7 +83,7 @@ def teams():
                                        sort_order=team_form.sort_order.data or 0)
                 audit("add team", team.label)
                 flash(_("Team %(name)s added.", name=team.label))
-                return redirect(url_for("roster.teams"))
+                return redirect(url_for("roster_admin.teams"))
             except IntegrityError:
                 team_form.name.errors.append(_("This workshop has a team with this name already."))
     workshops = list(Workshop.select().order_by(Workshop.sort_order, Workshop.name))
@@ -98,7 +97,7 @@ def _member_counts():
     return {str(team_id): count for team_id, count in query}
 
 
-@bp.post("/roster/teams/<uuid:team_id>/active")
+@bp.post("/teams/<uuid:team_id>/active")
 @login_required
 def toggle_team(team_id):
     """Hide a team from the kiosk, or show it again."""
@@ -106,10 +105,10 @@ def toggle_team(team_id):
     team.active = request.form.get("active") == "1"
     team.save()
     audit("show team" if team.active else "hide team", team.label)
-    return redirect(url_for("roster.teams"))
+    return redirect(url_for("roster_admin.teams"))
 
 
-@bp.get("/roster/members")
+@bp.get("/members")
 @login_required
 def members():
     """Search the members, page by page."""
@@ -125,14 +124,14 @@ def members():
                   pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1))
 
 
-@bp.route("/roster/members/new", methods=["GET", "POST"])
+@bp.route("/members/new", methods=["GET", "POST"])
 @login_required
 def add_member():
     """Add a member."""
     return _edit_member(Member())
 
 
-@bp.route("/roster/members/<uuid:member_id>", methods=["GET", "POST"])
+@bp.route("/members/<uuid:member_id>", methods=["GET", "POST"])
 @login_required
 def edit_member(member_id):
     """Edit a member: details, photo and consent."""
@@ -170,12 +169,12 @@ def _edit_member(member):
         else:
             audit("add member" if is_new else "edit member", member.staff_no)
             flash(_("Saved %(name)s.", name=member.name))
-            return redirect(url_for("roster.members", q=member.staff_no))
+            return redirect(url_for("roster_admin.members", q=member.staff_no))
     return render("admin/roster/member_form.html", form=form, member=member, is_new=is_new,
                   pin_set=not is_new and pins.has_pin(member))
 
 
-@bp.post("/roster/members/<uuid:member_id>/active")
+@bp.post("/members/<uuid:member_id>/active")
 @login_required
 def toggle_member(member_id):
     """Deactivate a member (never deleted: their history stays), or reactivate."""
@@ -185,4 +184,4 @@ def toggle_member(member_id):
     audit("reactivate member" if member.active else "deactivate member", member.staff_no)
     flash(_("%(name)s is active again.", name=member.name) if member.active
           else _("%(name)s is deactivated; their history is kept.", name=member.name))
-    return redirect(request.referrer or url_for("roster.members"))
+    return redirect(request.referrer or url_for("roster_admin.members"))
