@@ -136,3 +136,61 @@ def test_a_follow_up_and_a_new_request_show_on_the_admin_pages_at_once(admin):
     assert admin.get("/admin/requests/statistics").get_data(as_text=True) != before
     assert "食堂饭菜" not in inbox
     assert "食堂饭菜" in admin.get("/admin/requests/").get_data(as_text=True)
+
+
+# --- admin sections kept per data version (issue 15: every admin page ≤ 5 ms) ---------
+
+def logged_in(app, username):
+    from .conftest import ADMIN_PASSWORD
+    from .factories import make_admin
+    make_admin(username=username, password=ADMIN_PASSWORD)
+    chair = app.test_client()
+    chair.post("/admin/login", data={"username": username, "password": ADMIN_PASSWORD})
+    return chair
+
+
+def test_the_statistics_follow_the_language_and_the_period(admin):
+    make_request(topic="食堂饭菜")
+    chinese = admin.get("/admin/requests/statistics").get_data(as_text=True)
+    assert "全部类别" in chinese
+    admin.get("/lang/en")
+    english = admin.get("/admin/requests/statistics").get_data(as_text=True)
+    assert "All services" in english and "全部类别" not in english
+    admin.get("/lang/zh_Hans")
+    three = admin.get("/admin/requests/statistics?months=3").get_data(as_text=True)
+    assert three.count('<th class="num">20') == 3   # three months' columns, no more
+    assert admin.get("/admin/requests/statistics").get_data(as_text=True) == chinese
+
+
+def test_the_trends_show_a_check_in_and_the_team_asked_for_at_once(admin):
+    first, second = make_team(name="铸造班"), make_team(name="锻造班")
+    worker = make_member(team=first)
+    page = admin.get(f"/admin/mood/trends?team={first.id}").get_data(as_text=True)
+    assert "铸造班" in page.split('id="daily"')[1].split("</h2>")[0]
+    other = admin.get(f"/admin/mood/trends?team={second.id}").get_data(as_text=True)
+    assert "锻造班" in other.split('id="daily"')[1].split("</h2>")[0]
+    make_checkin(worker, "happy")
+    after = admin.get(f"/admin/mood/trends?team={first.id}").get_data(as_text=True)
+    assert "100% · 0% · 0%" in after and "100% · 0% · 0%" not in page
+
+
+def test_the_benefit_links_show_a_change_at_once_with_each_chairs_own_token(app, admin):
+    from .factories import make_benefit_link
+    make_benefit_link("工会会员卡")
+    before = admin.get("/admin/benefits/").get_data(as_text=True)
+    assert "工会会员卡" in before
+    other = logged_in(app, "vice")
+    theirs = other.get("/admin/benefits/").get_data(as_text=True)
+    assert len(csrf_tokens(before)) == 1 and len(csrf_tokens(theirs)) == 1
+    assert csrf_tokens(before) != csrf_tokens(theirs)
+    make_benefit_link("职工医疗互助")
+    assert "职工医疗互助" in admin.get("/admin/benefits/").get_data(as_text=True)
+
+
+def test_a_new_alert_channel_shows_at_once(admin):
+    from kiosk.alerts.models import AlertChannel
+    assert "值班群" not in admin.get("/admin/alerts/").get_data(as_text=True)
+    with db.connection_context():
+        AlertChannel.create(name="值班群", kind="wecom", secrets={"key": "k" * 20},
+                            triggers="talk")
+    assert "值班群" in admin.get("/admin/alerts/").get_data(as_text=True)
