@@ -196,3 +196,20 @@ def test_a_new_alert_channel_shows_at_once(admin):
         AlertChannel.create(name="值班群", kind="wecom", secrets={"key": "k" * 20},
                             triggers="talk")
     assert "值班群" in admin.get("/admin/alerts/").get_data(as_text=True)
+
+
+def test_the_cache_keeps_no_more_than_its_size_and_drops_what_nobody_asks_for():
+    from kiosk.data_version import VersionCache
+    now = [0.0]
+    cache = VersionCache(size=3, idle_seconds=600, clock=lambda: now[0])
+    for minute in range(5):           # a key with the minute in it: one a minute
+        cache.put(1, ("care", minute), f"list {minute}")
+        now[0] += 60
+    assert len(cache.entries) == 3
+    assert cache.peek(1, ("care", 4)) == "list 4"
+    now[0] += 300                     # the latest is asked for again…
+    assert cache.peek(1, ("care", 4)) == "list 4"
+    now[0] += 400
+    cache.put(1, ("grid",), "cards")  # …the others, not for ten minutes: gone
+    assert [key for (_version, key) in cache.entries] == [("care", 4), ("grid",)]
+    assert cache.peek(1, ("care", 3)) is None
