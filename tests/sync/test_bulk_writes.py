@@ -1,0 +1,77 @@
+"""Central's raw bulk writes (kiosk/bulk.py) store exactly what peewee would, on both engines:
+values shared by a whole batch go once, awkward text survives, and an upsert or update of a
+batch touches only the rows it names (issue 11: one statement per batch on PostgreSQL)."""
+import uuid
+from datetime import datetime
+
+from kiosk import bulk
+from kiosk.db import write_transaction
+from kiosk.sync.models import CentralRecord, Station
+
+AWKWARD = ["it's", 'a "quote"', "back\\slash", "tab\there\nnewline", "工会驿站", "$1 %s %(x)s ?",
+           "{\"a\":[1,2]}", ""]
+
+
+def _station():
+    station = str(uuid.uuid4())
+    Station.create(id=station, name="驿站", enterprise="企业", secret="s")
+    return station
+
+
+def test_insert_ignore_stores_shared_values_once_per_batch_and_says_what_went_in(central_app):
+    station = _station()
+    now = datetime(2026, 3, 2, 3, 0, 0, 123456)
+    ids = [str(uuid.uuid4()) for _ in AWKWARD]
+    parent = str(uuid.uuid4())
+    rows = [(rid, parent if i % 2 else None, f"v{i}", f"{i:064d}", text, bool(i % 3))
+            for i, (rid, text) in enumerate(zip(ids, AWKWARD, strict=True))]
+    same = {"kind": "mood_group", "station": station, "received_at": now, "updated_at": now}
+    names = ("id", "parent_id", "version", "digest", "data", "orphan")
+    with write_transaction():
+        first = bulk.insert_ignore(CentralRecord, names, rows, returning="id", ready=True,
+                                   same=same)
+    with write_transaction():
+        again = bulk.insert_ignore(CentralRecord, names, rows[:3] + [
+            (str(uuid.uuid4()), None, "v", "0" * 64, "new", False)], returning="id",
+            ready=True, same=same)
+    if first is not None:  # PostgreSQL says which went in; SQLite's caller holds the lock
+        assert sorted(bulk.uuid_text(i) for i in first) == sorted(ids)
+        assert len(again) == 1 and bulk.uuid_text(again[0]) not in ids
+    stored = {str(r.id): r for r in CentralRecord.select()}
+    assert len(stored) == len(ids) + 1
+    for rid, parent_id, version, digest, text, orphan in rows:
+        row = stored[rid]
+        assert (row.data, row.version, row.digest, row.orphan) == (text, version, digest, orphan)
+        assert (str(row.parent_id) if row.parent_id else None) == parent_id
+        assert (row.kind, str(row.station_id), row.received_at, row.updated_at) == (
+            "mood_group", station, now, now)
+
+
+def test_insert_ignore_of_nothing_writes_nothing(central_app):
+    with write_transaction():
+        assert bulk.insert_ignore(CentralRecord, ("id",), [], returning="id") == []
+        assert bulk.insert_ignore(CentralRecord, ("id",), []) is None
+    assert CentralRecord.select().count() == 0
+
+
+def test_update_many_changes_only_the_named_rows_past_the_guard(central_app):
+    station = _station()
+    now = datetime(2026, 3, 2, 3, 0)
+    ids = [str(uuid.uuid4()) for _ in range(4)]
+    with write_transaction():
+        bulk.insert_ignore(CentralRecord, ("id", "version", "digest", "data"),
+                           [(rid, "2026-03-01", "d", "old") for rid in ids], same={
+                               "kind": "mood_group", "station": station, "orphan": False,
+                               "received_at": now, "updated_at": now})
+    later = datetime(2026, 3, 2, 4, 0)
+    with write_transaction():
+        bulk.update_many(CentralRecord, ("version", "data", "updated_at"), "id", [
+            ("2026-03-02", AWKWARD[0], later, ids[0], "2026-03-02"),   # newer: taken
+            ("2026-02-01", "older", later, ids[1], "2026-02-01"),      # older: the guard
+            ("2026-03-02", AWKWARD[3], later, ids[2], "2026-03-02"),
+        ], guard=("version", "<"))
+    stored = {str(r.id): (r.version, r.data, r.updated_at) for r in CentralRecord.select()}
+    assert stored[ids[0]] == ("2026-03-02", AWKWARD[0], later)
+    assert stored[ids[1]] == ("2026-03-01", "old", now)
+    assert stored[ids[2]] == ("2026-03-02", AWKWARD[3], later)
+    assert stored[ids[3]] == ("2026-03-01", "old", now)
