@@ -12,7 +12,7 @@ Call inside a transaction (``write_transaction``): the cursor is the transaction
 import re
 import uuid
 
-from peewee import UUIDField
+from peewee import UUIDField, __exception_wrapper__
 
 from .db import db, is_sqlite
 
@@ -46,8 +46,7 @@ def _ready_tuples(fields, rows):
     dashed UUID text): PostgreSQL takes them as they are; SQLite stores UUIDs as hex."""
     if not is_sqlite():
         return rows
-    hex_at = [i for i, f in enumerate(fields)
-              if isinstance(getattr(f, "rel_field", None) or f, UUIDField)]
+    hex_at = [i for i, f in enumerate(fields) if _is_uuid(f)]
     if not hex_at:
         return rows
     out = []
@@ -93,7 +92,32 @@ def insert_ignore(model, names, rows, returning=None, ready=False, same=None):
     """
     if not rows:
         return [] if returning else None
-    same = same or {}
+    return _insert(model, names, rows, "ON CONFLICT DO NOTHING", returning, ready, same)
+
+
+def upsert(model, names, rows, key, update):
+    """INSERT ``rows`` (tuples in the order of ``names``); a row whose ``key`` is taken
+    updates the columns named in ``update`` instead. One statement for the batch.
+
+    A unique index other than the key's (a receipt code) raises peewee's IntegrityError,
+    as peewee's own insert would: call it inside ``db.atomic()`` to keep the rest.
+    """
+    if not rows:
+        return
+    sets = ", ".join(f'"{c}" = EXCLUDED."{c}"'
+                     for c in (model._meta.fields[n].column_name for n in update))
+    _insert(model, names, rows,
+            f'ON CONFLICT ("{model._meta.fields[key].column_name}") DO UPDATE SET {sets}')
+
+
+def _insert(model, names, rows, conflict, returning=None, ready=False, same=None):
+    # The model's defaults for the columns not given, as peewee's insert fills them (a
+    # callable one is called once for the batch); the primary key is always given.
+    same = dict(same or {})
+    for name, field in model._meta.fields.items():
+        if name not in names and name not in same and not field.primary_key \
+                and field.default is not None:
+            same[name] = field.default() if callable(field.default) else field.default
     fields, column_sql = _columns(model, tuple(names) + tuple(same))
     table = f'"{model._meta.table_name}"'
     own = fields[:len(names)]
@@ -101,19 +125,18 @@ def insert_ignore(model, names, rows, returning=None, ready=False, same=None):
     shared = tuple(_converter(f)(v) for f, v in zip(fields[len(names):], same.values(),
                                                      strict=True))
     cursor = db.cursor()
-    if is_sqlite():
-        marks = ", ".join("?" * len(fields))
-        cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({marks}) "
-                           "ON CONFLICT DO NOTHING",
-                           [row + shared for row in values] if shared else values)
-        return None
-    picked = ", ".join([f"u.c{i}" for i in range(len(own))] + ["%s"] * len(shared))
-    sql = (f"INSERT INTO {table} ({column_sql}) SELECT {picked} FROM {_unnest(own)} "
-           "ON CONFLICT DO NOTHING")
-    if returning:
-        sql += f' RETURNING "{model._meta.fields[returning].column_name}"'
-    cursor.execute(sql, (*shared, *(list(column) for column in zip(*values, strict=True))))
-    return [row[0] for row in cursor.fetchall()] if returning else None
+    with __exception_wrapper__:
+        if is_sqlite():
+            marks = ", ".join("?" * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({column_sql}) VALUES ({marks}) {conflict}",
+                               [row + shared for row in values] if shared else values)
+            return None
+        picked = ", ".join([f"u.c{i}" for i in range(len(own))] + ["%s"] * len(shared))
+        sql = f"INSERT INTO {table} ({column_sql}) SELECT {picked} FROM {_unnest(own)} {conflict}"
+        if returning:
+            sql += f" RETURNING {_as_text([model._meta.fields[returning]])}"
+        cursor.execute(sql, (*shared, *(list(column) for column in zip(*values, strict=True))))
+        return [row[0] for row in cursor.fetchall()] if returning else None
 
 
 def update_many(model, names, key, rows, guard=None):
@@ -152,8 +175,8 @@ def update_many(model, names, key, rows, guard=None):
 def select_in(model, names, key, values):
     """Tuples of ``names`` for the rows whose ``key`` is one of ``values``: one raw SELECT.
 
-    UUIDs come back as the driver gives them (hex on SQLite, dashed text on PostgreSQL):
-    compare them through ``uuid_text``.
+    UUIDs come back as text (hex on SQLite, dashed on PostgreSQL): compare them through
+    ``uuid_text``.
     """
     if not values:
         return []
@@ -170,9 +193,19 @@ def select_in(model, names, key, values):
                 f'SELECT {column_sql} FROM {table} WHERE "{key_field.column_name}" IN '
                 f'({", ".join("?" * len(chunk))})', chunk).fetchall()
         return found
-    return db.execute_sql(f'SELECT {column_sql} FROM {table} '
+    return db.execute_sql(f'SELECT {_as_text(fields)} FROM {table} '
                           f'WHERE "{key_field.column_name}" = ANY(%s::uuid[])',
                           (keys,)).fetchall()
+
+
+def _is_uuid(field):
+    return isinstance(getattr(field, "rel_field", None) or field, UUIDField)
+
+
+def _as_text(fields):
+    """PostgreSQL: the columns, UUIDs as their dashed text. The driver would make each a
+    ``uuid.UUID``, which every caller turns back into text: two parses per id read."""
+    return ", ".join(f'"{f.column_name}"' + ("::text" if _is_uuid(f) else "") for f in fields)
 
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")

@@ -75,3 +75,39 @@ def test_update_many_changes_only_the_named_rows_past_the_guard(central_app):
     assert stored[ids[1]] == ("2026-03-01", "old", now)
     assert stored[ids[2]] == ("2026-03-02", AWKWARD[3], later)
     assert stored[ids[3]] == ("2026-03-01", "old", now)
+
+
+def test_upsert_inserts_new_rows_updates_taken_keys_and_raises_on_another_unique(central_app):
+    from peewee import IntegrityError
+
+    from kiosk.db import db
+    from kiosk.service_requests.models import ServiceRequest
+    station = _station()
+    names = ("id", "station_id", "created_at", "updated_at", "awaiting_since", "category",
+             "topic", "description", "receipt_code", "handled_by", "urgent", "crisis", "phone")
+    at = "2026-03-01T08:00:00.000000"
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+
+    def row(rid, code, topic):
+        return (rid, station, at, at, at, "pay", topic, AWKWARD[2], code, "central", False,
+                True, None)
+
+    update = ("topic", "description", "updated_at")
+    with write_transaction():
+        bulk.upsert(ServiceRequest, names, [row(first, "1" * 13, "加班费")], "id", update)
+        bulk.upsert(ServiceRequest, names, [row(first, "1" * 13, AWKWARD[0]),
+                                            row(second, "2" * 13, "新")], "id", update)
+    stored = {str(r.id): r for r in ServiceRequest.select()}
+    assert stored[first].topic == AWKWARD[0] and stored[second].topic == "新"
+    assert stored[first].description == AWKWARD[2] and stored[first].crisis is True
+    assert stored[first].created_at == datetime(2026, 3, 1, 8, 0)
+    with write_transaction():
+        try:
+            with db.atomic():
+                bulk.upsert(ServiceRequest, names, [row(str(uuid.uuid4()), "2" * 13, "x")],
+                            "id", update)
+        except IntegrityError:
+            pass
+        else:
+            raise AssertionError("a second request with a taken receipt code was stored")
+    assert ServiceRequest.select().count() == 2
