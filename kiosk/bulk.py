@@ -16,6 +16,7 @@ from peewee import UUIDField, __exception_wrapper__
 
 from .db import db, is_sqlite
 
+
 def _columns(model, names):
     fields = [model._meta.fields[name] for name in names]
     return fields, ", ".join(f'"{f.column_name}"' for f in fields)
