@@ -111,3 +111,12 @@ def test_upsert_inserts_new_rows_updates_taken_keys_and_raises_on_another_unique
         else:
             raise AssertionError("a second request with a taken receipt code was stored")
     assert ServiceRequest.select().count() == 2
+
+
+def test_the_ledger_keeps_one_index_on_kind_the_purges(central_app):
+    """Each index is written for every pushed record: the ledger's reads by kind go through
+    (kind, received_at), and no index on kind alone is kept beside it (0023)."""
+    from kiosk.db import db
+    indexes = {tuple(i.columns) for i in db.get_indexes("central_record")}
+    assert ("kind", "received_at") in indexes
+    assert ("kind",) not in indexes
