@@ -29,9 +29,9 @@ from markupsafe import Markup
 
 from . import data_version
 from .htmx import redirect_to, render
-from .models import Member, Team
 from .next_url import safe_next
 from .page_cache import cacheable_page
+from .roster.models import Member, Team
 from .tiles import Tile, register_tile
 
 bp = Blueprint("identify", __name__, url_prefix="/identify")
@@ -152,10 +152,10 @@ def _read_workshops_with_teams():
 def pinyin_key(name):
     """A name's sort key in pinyin order, as a Chinese list of names is read (张 after 王,
     not by code point). Kept per name: names change far less often than grids are shown.
-    pypinyin is imported here, not at start: 55 MiB and 150 ms a kiosk pays only once a
-    grid is shown."""
-    from pypinyin import lazy_pinyin
-    return lazy_pinyin(name)
+    Read from the keyboard's word list (its readings are pypinyin's), not pypinyin: that
+    was 45 MiB in every kiosk process only to sort names (issue 15)."""
+    from .pinyin import dictionary
+    return dictionary.shared().reading(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +180,7 @@ def _photo_grid(team, next_url, purpose):
     key = ("photo_grid", str(team.id), str(get_locale()), next_url, purpose, request.script_root)
 
     def render_grid():
-        from .photos import photo_url
+        from .roster.photos import photo_url
         members = sorted(Member.active_members().where(Member.team == team),
                          key=lambda member: pinyin_key(member.name))
         cards = [GridCard(str(m.id), m.name,

@@ -1,11 +1,12 @@
 """Fixtures: app, client, runner, admin, and (in tests/browser) live_server + page."""
 import os
+import re
 import tempfile
 
 import pytest
 from argon2 import PasswordHasher
 
-import kiosk.admin.auth
+import kiosk.passwords
 from kiosk import create_app
 from kiosk.db import db, migrate
 
@@ -19,7 +20,7 @@ os.environ["KIOSK_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="kiosk-test-instance
 
 # Real argon2id, but with test-sized costs: the production 64 MiB × 3 passes takes
 # half a second per hash on a busy 2-core machine, and many tests log in.
-kiosk.admin.auth.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+kiosk.passwords.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def make_app(tmp_path, **config):
@@ -34,6 +35,16 @@ def make_app(tmp_path, **config):
     app = create_app(settings)
     migrate()
     return app
+
+
+_CSRF_STAMP = re.compile(r'((?:name="csrf_token" value=|"X-CSRFToken": )"[^".]+)\.[^"]*"')
+
+
+def unstamped(html):
+    """A page without the second its CSRF tokens were signed in: every page carries the
+    session's token signed anew each second, so two answers a second apart differ there
+    and only there. The session's own secret (the token's first part) is kept."""
+    return _CSRF_STAMP.sub(r'\1"', html)
 
 
 def chair_client(app, language=None):
