@@ -28,7 +28,7 @@ def test_a_kept_board_is_the_board_read_afresh_after_every_change():
         return shown
 
     assert same_board().not_yet.count == 7
-    for member, mood in zip(members[:4], ("happy", "ok", "happy", "upset")):
+    for member, mood in zip(members[:4], ("happy", "ok", "happy", "upset"), strict=True):
         make_checkin(member, mood)                      # all at 08:00: by name
     same_board()
     make_checkin(members[0], "upset", hour=9)          # a change of mood moves one card

@@ -34,8 +34,15 @@ from ..page_cache import cacheable_page
 from ..tiles import board_strips
 from . import bp, station_tz, today
 from . import settings as mood_settings
-from .board_data import (KeptBoards, board, board_version, listed_team, listed_workshop, overview,
-                         workshop_teams)
+from .board_data import (
+    KeptBoards,
+    board,
+    board_version,
+    listed_team,
+    listed_workshop,
+    overview,
+    workshop_teams,
+)
 from .moods import MOODS
 from .retention import run_daily_if_due
 
@@ -196,7 +203,7 @@ def _fill_slots(html, pieces):
     if len(parts) != len(pieces) + 1:   # a slot swallowed or doubled by the template
         raise RuntimeError("a board template lost a slot")
     out = [parts[0]]
-    for piece, after in zip(pieces, parts[1:]):
+    for piece, after in zip(pieces, parts[1:], strict=True):
         out.extend(piece if isinstance(piece, list) else (piece,))
         out.append(after)
     return "".join(out)

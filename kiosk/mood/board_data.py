@@ -3,7 +3,7 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from peewee import JOIN, fn
+from peewee import fn
 
 from ..db import db
 from ..models import Member, Team, Workshop
