@@ -253,11 +253,17 @@ def workshop_teams(workshop):
 
 
 def today_counts_for_member_team(member, day):
-    """Counts per mood today in the member's team (for the confirmation screen)."""
-    query = (MoodCurrent.select(MoodCurrent.mood, fn.COUNT(MoodCurrent.id))
-             .join(Member, on=(MoodCurrent.member == Member.id))
-             .where((MoodCurrent.shift_day == day) & (Member.team == member.team_id)
-                    & Member.active)
-             .group_by(MoodCurrent.mood).tuples())
-    counts = dict(query)
+    """Counts per mood today in the member's team (for the confirmation screen), in
+    plain SQL written once: every check-in asks."""
+    rows = db.execute_sql(_team_counts_sql(db.param),
+                          (MoodCurrent.shift_day.db_value(day), Team.id.db_value(member.team_id)))
+    counts = dict(rows)
     return {mood: counts.get(mood, 0) for mood in MOODS}
+
+
+@lru_cache(maxsize=2)
+def _team_counts_sql(param):
+    mood, member = MoodCurrent._meta.table_name, Member._meta.table_name
+    return (f"SELECT c.mood, COUNT(*) FROM {mood} c JOIN {member} m ON m.id = c.member_id"
+            f" WHERE c.shift_day = {param} AND m.team_id = {param} AND m.active"
+            f" GROUP BY c.mood")
