@@ -2,6 +2,7 @@
 import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
+from operator import itemgetter
 
 from peewee import fn
 
@@ -91,7 +92,7 @@ def board(teams, day, kept=None):
     for mood, entries in checked_in.items():
         # Stable: the roster is in name order, so equal times stay by name (as SQL's
         # ORDER BY at, name).
-        entries.sort(key=_first)
+        entries.sort(key=_at)
         zone = zones[mood]
         zone.cards = [card for _at, card in entries if card is not None]
         zone.hidden = len(entries) - len(zone.cards)
@@ -99,10 +100,7 @@ def board(teams, day, kept=None):
 
 
 _NOT_YET = (None, None)
-
-
-def _first(entry):
-    return entry[0]
+_at = itemgetter(0)
 
 
 def _roster(team_ids):
@@ -182,13 +180,16 @@ class KeptBoards:
         if kept_key == key and seen == latest and len(moods) == count:
             return moods
         if kept_key == key and seen is not None and latest is not None and seen <= latest:
-            moods = {**moods, **_moods(day, since=seen)}
+            changed = _moods(day, since=seen)
+            moods = {**moods, **changed}
+            seen = max((at for at, _ in changed.values()), default=seen)
         else:
-            moods = _moods(day)
-        if len(moods) != count:
+            moods = seen = None
+        if moods is None or len(moods) != count:
             moods = _moods(day)   # a row gone, or written since the version was read
+            seen = max((at for at, _ in moods.values()), default=None)
         with self.lock:
-            self.day_moods = (key, moods, max((at for at, _ in moods.values()), default=None))
+            self.day_moods = (key, moods, seen)
         return moods
 
 
