@@ -10,8 +10,8 @@ A view marked ``@cacheable_page`` is rendered once per
 - minute (what moves with the clock alone, such as today's date, lags a minute at most),
 
 and served from memory after that. The visitor's CSRF token is the one part that is
-theirs: the rendered page keeps a placeholder where the token was and each visitor's
-own token goes in on the way out, so forms still carry it and the page stays cacheable.
+theirs: the rendered page is kept in parts split where the token was, joined by each
+visitor's own token on the way out, so forms still carry it and the page stays cacheable.
 
 Never cached: a visitor who is identified (their name is on the page), an admin
 session on the terminal, a pending flash message, anything but a 200 HTML page.
@@ -33,7 +33,6 @@ from . import data_version
 
 # What only this visitor's session holds; a page made with any of them is theirs.
 PERSONAL_KEYS = ("member", "admin_id", "_flashes")
-_PLACEHOLDER = b"\x00csrf-token\x00"
 
 
 def cacheable_page(view):
@@ -83,15 +82,15 @@ def _serve_from_cache():
     hit = _cache.peek(version, key)
     if hit is None:
         g.kiosk_page_key = (version, key)
+        token = _kept_token()
+        if token is not None:   # the page rendered now carries the token its hits will
+            setattr(g, current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), token)
         return None
-    status, headers, body = hit
-    if _PLACEHOLDER in body:
-        body = body.replace(_PLACEHOLDER, _visitor_token().encode())
+    status, headers, parts = hit
     request._renders_fragment = True  # one URL, page or fragment: Vary as the view would
-    token = _visitor_token().encode() if _PLACEHOLDER in body else None
-    request.environ[_FRONT] = (version, key, body, token)
-    if token is not None:
-        body = body.replace(_PLACEHOLDER, token)
+    token = _visitor_token().encode() if len(parts) > 1 else None
+    request.environ[_FRONT] = (version, key, parts, token)
+    body = token.join(parts) if token is not None else parts[0]
     return current_app.response_class(body, status=status, headers=headers)
 
 
@@ -104,21 +103,40 @@ def _visitor_token():
     zlib, an HMAC) is a third of a hit's cost; with no time limit on tokens (a kiosk page
     may stay open all shift) the token signed once for a session's secret stays valid,
     so it is kept for the next page of that visitor."""
-    from flask_wtf.csrf import generate_csrf
-    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    raw = session.get(field)
-    if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
-        return generate_csrf()
-    key = (current_app.secret_key, raw)
-    with _signed_lock:
-        token = _signed.get(key)
+    token = _kept_token()
     if token is None:
+        from flask_wtf.csrf import generate_csrf
         token = generate_csrf()
-        with _signed_lock:
-            _signed[key] = token
-            while len(_signed) > 512:
-                _signed.popitem(last=False)
+        _keep_token(token)
     return token
+
+
+def _token_key():
+    raw = session.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if raw is None or current_app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
+        return None
+    return (current_app.secret_key, raw)
+
+
+def _kept_token():
+    key = _token_key()
+    if key is None:
+        return None
+    with _signed_lock:
+        return _signed.get(key)
+
+
+def _keep_token(token):
+    """Keep ``token`` as this visitor's (unless one is kept already): every page they get,
+    rendered or from memory, then carries the same token (one signed a second later
+    would differ)."""
+    key = _token_key()
+    if key is None:
+        return
+    with _signed_lock:
+        _signed.setdefault(key, token)
+        while len(_signed) > 512:
+            _signed.popitem(last=False)
 
 
 def _remember(response):
@@ -128,17 +146,17 @@ def _remember(response):
             and _sets_other_cookies(response)):
         return response
     # Kept as the bytes sent: a 300 KiB board is not encoded again on every hit.
+    # Split where the token was: every visitor's page is the parts joined by their token,
+    # and FrontCache answers from the same parts (one copy of a page, however many visitors).
     body = response.get_data()
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    parts = body.split(token.encode()) if token else [body]
     if token:
-        token = token.encode()
-        stored = body.replace(token, _PLACEHOLDER)
-        token = token if stored != body else None
-        body = stored
+        _keep_token(token)
     headers = [(k, v) for k, v in response.headers.items()
                if k not in ("Set-Cookie", "Content-Length")]
-    _cache.put(*entry, (response.status_code, headers, body))
-    request.environ[_FRONT] = (*entry, body, token or None)
+    _cache.put(*entry, (response.status_code, headers, parts))
+    request.environ[_FRONT] = (*entry, parts, token.encode() if len(parts) > 1 else None)
     return response
 
 
@@ -149,7 +167,7 @@ def _sets_other_cookies(response):
 
 
 # Where Flask tells FrontCache that the answer it sends is this cache's page:
-# (data version, key, body with the placeholder, the visitor's token or None).
+# (data version, key, the page's parts around the token, the visitor's token or None).
 _FRONT = "kiosk.page_cache.front"
 # What a request is, besides its headers (REMOTE_ADDR: a view may ask who asks).
 _REQUEST_KEYS = ("PATH_INFO", "QUERY_STRING", "SCRIPT_NAME", "wsgi.url_scheme", "REMOTE_ADDR")
@@ -208,7 +226,7 @@ class FrontCache:
         return body
 
     def _store(self, key, front, status, headers):
-        version, page_key, body, token = front
+        version, page_key, parts, token = front
         if any(name.lower() == "set-cookie" for name, _ in headers):
             return
         stamp = (version, page_key[-1])  # the page key ends with its minute
@@ -217,7 +235,7 @@ class FrontCache:
             # A new version or minute: what was kept for the old one is never asked for.
             entries = {}
             self.kept = (stamp, entries)
-        entries[key] = (status, headers, body.split(_PLACEHOLDER) if token else [body], token)
+        entries[key] = (status, headers, parts, token)
 
     @staticmethod
     def _answer(hit, start_response):

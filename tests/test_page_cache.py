@@ -201,3 +201,18 @@ def test_an_identified_worker_or_an_admin_session_always_reaches_flask(tmp_path)
         for _ in range(3):
             assert visitor.get("/").status_code == 200
     assert flask_saw == ["/"] * 6
+
+
+def test_a_visitor_gets_from_memory_the_token_of_the_page_rendered_for_them(tmp_path, monkeypatch):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    team = make_team()
+    make_member(team=team)
+    client = app.test_client()
+    grid = f"/identify/team/{team.id}"
+    rendered = csrf_tokens(client.get(grid).get_data(as_text=True))
+    # A token signed a few seconds later differs: the page from memory must not sign anew.
+    from itsdangerous.timed import TimestampSigner
+    later = TimestampSigner.get_timestamp(TimestampSigner("x")) + 5
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    for _ in range(3):
+        assert csrf_tokens(client.get(grid).get_data(as_text=True)) == rendered
