@@ -1,11 +1,15 @@
 """A board made from what is kept in memory (the roster's cards, today's moods brought up
 to date row by row) is the board read afresh from the database, whatever changed."""
+from datetime import timedelta
+
 import pytest
+from peewee import fn
 
 from kiosk.models import Member, utcnow
 from kiosk.mood.board_data import KeptBoards, board, board_version
 from kiosk.mood.days import shift_day
 from kiosk.mood.models import MoodCurrent
+from kiosk.mood.records import record_checkin
 
 from .factories import MOOD_TZ, make_checkin, make_member, make_team
 
@@ -22,8 +26,7 @@ def test_a_kept_board_is_the_board_read_afresh_after_every_change():
     kept = KeptBoards()
 
     def same_board():
-        kept.update(("this database", 0, *board_version(day)))
-        shown = board([team], day, kept)
+        shown = board([team], day, kept.at(("this database", 0, *board_version(day))))
         assert shown == board([team], day)
         return shown
 
@@ -45,3 +48,9 @@ def test_a_kept_board_is_the_board_read_afresh_after_every_change():
     MoodCurrent.delete().where(MoodCurrent.member == members[2].id).execute()
     make_checkin(members[5], "ok", hour=11)             # a row gone, another come: same count
     assert same_board().checked_in == 5
+    # Two terminals: the check-in that took its time first committed last.
+    latest = MoodCurrent.select(fn.MAX(MoodCurrent.at)).scalar()
+    record_checkin(members[3].id, "happy", tz=MOOD_TZ, day_start_hour=4,
+                   now=latest - timedelta(seconds=2))
+    make_checkin(members[6], "upset", hour=12)
+    assert "赵敏" in [card.name for card in same_board().zones["happy"].cards]

@@ -171,14 +171,14 @@ def _board(title, teams, scope, scope_id, wall):
         return "", 204
     zones_html = zones_cache.get(digest)
     if zones_html is None:
-        kept_boards.update((getattr(db.obj, "database", None), *version[4:]))
-        shown = kept_boards.per_roster(("teams", scope, scope_id), teams)
-        data = board(shown, day, kept_boards)
+        kept = kept_boards.at((getattr(db.obj, "database", None), *version[4:]))
+        shown = kept.per_roster(("teams", scope, scope_id), teams)
+        data = board(shown, day, kept)
         if settings.hide_upset_on_boards:
             data.hide_upset()
         # The strips (本月寿星) go in the cached fragment: the version changes with the
         # day and with every roster edit, which is all that changes them.
-        strips = kept_boards.per_roster(
+        strips = kept.per_roster(
             ("strips", scope, scope_id, day),
             lambda: board_strips(current_app, [team.id for team in shown]))
         zones_html = _render_zones(data, digest, show_team=scope == "workshop", strips=strips)

@@ -1,6 +1,7 @@
 """What the boards show: today's moods per team or workshop, as the roster stands."""
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 from operator import itemgetter
 
@@ -69,7 +70,7 @@ def board(teams, day, kept=None):
     never named or pictured: their card is simply not built. Zones list their
     cards in the order of the check-ins (then by name), "not yet" by name.
 
-    ``kept`` (a ``KeptBoards``, with the board version) takes the roster and today's
+    ``kept`` (``KeptBoards.at(version)``) takes the roster and today's
     moods from memory: the roster's cards are built once per roster version and a
     check-in reads only the rows changed since the last board (one, not 1,000).
     """
@@ -129,36 +130,37 @@ def _moods(day, since=None):
 
 
 class KeptBoards:
-    """What boards are made of, kept in memory for one board version at a time.
+    """What boards are made of, kept in memory: the roster's cards (and what else only
+    the roster changes) for one roster version, and today's moods.
 
-    ``version`` is ``board_version(day)`` with what else its holder keys on in front
+    A ``version`` is ``board_version(day)`` with what else its holder keys on in front
     of it (the database, a time bucket): its last seven values are the roster's, the
-    two before them today's moods (count and latest time). The
-    roster's cards are read again only when the roster changes; today's moods are
-    brought up to date with the rows changed since the latest one seen, and read in
-    full when the count does not add up (a row gone) or the day changes.
+    two before them today's moods (count and latest time). ``at(version)`` is what a
+    board made for that version reads (``board(teams, day, kept.at(version))``).
+    The roster's cards are read again only when the roster changes; today's moods are
+    brought up to date with the rows changed since shortly before the latest one seen,
+    and read in full when the count does not add up (a row gone), the day changes or
+    the holder's time bucket does.
     """
+
+    # A check-in takes its time before it waits for the write lock: one that commits
+    # after a later one carries an earlier time. Rows this much older than the latest
+    # seen are read again.
+    SETTLE = timedelta(seconds=30)
 
     def __init__(self):
         self.lock = threading.Lock()
         self.rosters = {}
         self.roster_version = None
-        self.day_moods = (None, {}, None)   # (day and key, moods, latest time seen)
-        self.version = None
+        self.day_moods = (None, {}, None)   # (holder's key and day, moods, latest time seen)
 
-    def update(self, version):
-        """Make ``version`` (as ``board_version`` gave it, after the caller's own key
-        parts) the one the next ``roster`` and ``moods`` answer for."""
-        self.version = version
+    def at(self, version):
+        return _KeptAt(self, version)
 
-    def roster(self, team_ids):
-        """The cards of the teams' active members (``_roster``) as of the roster version."""
-        return self.per_roster(("cards", team_ids), lambda: _roster(team_ids))
-
-    def per_roster(self, key, compute):
+    def per_roster(self, version, key, compute):
         """``compute()`` once per roster version (and time bucket): what only the roster
-        changes (the teams of a workshop, this month's birthdays)."""
-        roster_version = self.version[:-10] + self.version[-7:]
+        changes (a team's cards, the teams of a workshop, this month's birthdays)."""
+        roster_version = version[:-10] + version[-7:]
         with self.lock:
             if self.roster_version != roster_version:
                 self.rosters, self.roster_version = {}, roster_version
@@ -170,27 +172,43 @@ class KeptBoards:
                     self.rosters[key] = value
         return value
 
-    def moods(self, day):
-        """Today's moods as of ``self.version``: (count of rows, latest time) tell
-        whether the rows changed since the latest time seen are all that changed."""
-        count, latest = self.version[-9:-7]
-        key = self.version[:-9]   # the holder's key and the day
+    def moods(self, version, day):
+        """Today's moods, at least as new as ``version``."""
+        count, latest = version[-9:-7]
+        key = version[:-9]   # the holder's key and the day
         with self.lock:
             kept_key, moods, seen = self.day_moods
         if kept_key == key and seen == latest and len(moods) == count:
             return moods
-        if kept_key == key and seen is not None and latest is not None and seen <= latest:
-            changed = _moods(day, since=seen)
+        if kept_key == key and seen is not None:
+            since = MoodCurrent.at.db_value(MoodCurrent.at.python_value(seen) - self.SETTLE)
+            changed = _moods(day, since=since)
             moods = {**moods, **changed}
-            seen = max((at for at, _ in changed.values()), default=seen)
+            seen = max([seen, *(at for at, _ in changed.values())])
         else:
-            moods = seen = None
+            moods = None
         if moods is None or len(moods) != count:
             moods = _moods(day)   # a row gone, or written since the version was read
             seen = max((at for at, _ in moods.values()), default=None)
         with self.lock:
             self.day_moods = (key, moods, seen)
         return moods
+
+
+class _KeptAt:
+    """``KeptBoards`` as a board made for one version reads it."""
+
+    def __init__(self, kept, version):
+        self.kept, self.version = kept, version
+
+    def roster(self, team_ids):
+        return self.per_roster(("cards", team_ids), lambda: _roster(team_ids))
+
+    def per_roster(self, key, compute):
+        return self.kept.per_roster(self.version, key, compute)
+
+    def moods(self, day):
+        return self.kept.moods(self.version, day)
 
 
 def board_version(day):
