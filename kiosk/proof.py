@@ -10,7 +10,6 @@ import time
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from . import pins
 from .htmx import redirect_to, render
 from .identify import (
     PURPOSES,
@@ -22,6 +21,7 @@ from .identify import (
     remember,
 )
 from .next_url import safe_next
+from .roster import pins
 
 # The set-up's steps, kept beside the claim in the session: a new claim drops them.
 CODE, CHOOSE, AGAIN = "code", "choose", "again"

@@ -5,11 +5,12 @@ from datetime import timedelta
 import pytest
 from peewee import fn
 
-from kiosk.models import Member, utcnow
+from kiosk.models import utcnow
 from kiosk.mood.board_data import KeptBoards, board, board_version
 from kiosk.mood.days import shift_day
 from kiosk.mood.models import MoodCurrent
 from kiosk.mood.records import record_checkin
+from kiosk.roster.models import Member
 
 from .factories import MOOD_TZ, make_checkin, make_member, make_team
 

@@ -211,7 +211,7 @@ def _fill_slots(html, pieces):
 
 def _render_zones(data, digest, show_team, strips=()):
     """The zones fragment; photo URLs are joined from a prefix (1,000 url_for calls add up)."""
-    photo_prefix = url_for("photos.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
+    photo_prefix = url_for("roster.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
 
     zones = []
 

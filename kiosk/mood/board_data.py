@@ -8,7 +8,7 @@ from operator import itemgetter
 from peewee import fn
 
 from ..db import db
-from ..models import Member, Team, Workshop
+from ..roster.models import Member, Team, Workshop
 from .models import MoodCurrent
 from .moods import MOODS, UPSET
 

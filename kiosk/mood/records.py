@@ -5,7 +5,8 @@ from functools import lru_cache
 
 from ..alerts import triggers as alert_triggers
 from ..db import db, write_transaction
-from ..models import Member, Team, Workshop, this_station_id, utcnow
+from ..models import this_station_id, utcnow
+from ..roster.models import Member, Team, Workshop
 from .days import shift_day
 from .models import FOLLOW_UP_KINDS, MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
 from .moods import MOODS, UPSET
