@@ -3,16 +3,29 @@ import base64
 import hashlib
 import uuid
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import pdf, qr
+from .. import data_version, pdf, qr
 from ..admin.auth import audit, login_required
 from ..htmx import is_htmx, render
 from . import images, poster, service
@@ -57,8 +70,26 @@ def links():
 
 
 def _link_table():
-    return render("admin/benefits/links.html", "link_table", links=list(BenefitLink.listed()),
-                  today=today(), role=role())
+    return render("admin/benefits/links.html", "link_table", role=role(),
+                  link_table_html=_link_table_html())
+
+
+# Where each form's CSRF token goes: the table is rendered once for every chair.
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def _link_table_html():
+    """The links as HTML (a QR address, labels and two forms a row): once per data
+    version, day (the schedule), role and language; the token is put in after."""
+    day = today()
+    key = ("benefit_link_table", day, role(), str(get_locale()), request.script_root)
+
+    def render_table():
+        return render_template("admin/benefits/_link_table.html",
+                               links=list(BenefitLink.listed()), today=day, role=role(),
+                               csrf_placeholder=Markup(CSRF_PLACEHOLDER))
+    html = data_version.cached(key, render_table)
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -3,8 +3,10 @@ the urgent words, the crisis words and help contacts, and the statistics page
 with its CSV export."""
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, request, url_for
+from flask import Response, current_app, flash, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import data_version
 from ..admin.auth import audit, login_required
@@ -127,9 +129,18 @@ def _report(months):
 def statistics():
     """Requests by category and month, share resolved, median times, satisfaction."""
     months = _months_arg()
-    report = _report(months)
-    return render("admin/service_requests/statistics.html", report=report, months=months,
-                  labels={c.key: c.name for c in categories.CATEGORIES})
+    return render("admin/service_requests/statistics.html", months=months,
+                  report_html=_report_html(months))
+
+
+def _report_html(months):
+    """The figures as HTML: a cell per category and month, each with its Babel lookups,
+    cost more to render than the cached report; once per version, period, language and
+    minute, as the inbox's rows."""
+    key = ("request_statistics_html", months, str(get_locale()), data_version.minute())
+    return data_version.cached(key, lambda: Markup(render_template(
+        "admin/service_requests/_statistics_report.html", report=_report(months),
+        labels={c.key: c.name for c in categories.CATEGORIES})))
 
 
 @bp.get("/statistics.csv")
