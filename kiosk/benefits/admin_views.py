@@ -56,6 +56,18 @@ class LinkForm(FlaskForm):
     visible_from = DateField(_l("Shown from"), validators=[Optional()])
     visible_until = DateField(_l("Shown until (this day included)"), validators=[Optional()])
     hidden = BooleanField(_l("Hidden: not shown on the kiosk"))
+    # Which link the preview draws (empty for a new one); the edit page's URL says it too.
+    link_id = HiddenField(filters=[lambda value: _uuid(value)])
+
+
+class VisibilityForm(FlaskForm):
+    """The hide/show button of a link's row: ``hidden`` is "1" to hide, "0" to show."""
+    hidden = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """The ↑ and ↓ buttons of a link's row: ``direction`` is "up" or "down"."""
+    direction = HiddenField()
 
 
 def role():
@@ -197,10 +209,9 @@ def _chosen_logo(form, link, store):
 @login_required
 def preview():
     """The unsaved form as the kiosk would show it (htmx, on every change)."""
-    link = BenefitLink.get_or_none(BenefitLink.id == _uuid(request.form.get("link_id"))) \
-        or BenefitLink(owner=role())
     form = LinkForm()
     form.validate()
+    link = BenefitLink.get_or_none(BenefitLink.id == form.link_id.data) or BenefitLink(owner=role())
     if not (form.url.data or "").strip():
         return render("admin/benefits/_preview.html", preview_link=None, problems=[])
     fields = _checked_fields(form, link, store_logo=False)
@@ -221,7 +232,7 @@ def preview():
 def toggle_hidden(link_id):
     """Hide a link from the kiosk or show it again (a central link: at this station only)."""
     link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
-    hidden = request.form.get("hidden") == "1"
+    hidden = VisibilityForm().hidden.data == "1"
     service.set_hidden(link, hidden, role())
     audit("hide benefit link" if hidden else "show benefit link", link.title_zh)
     return _after_change()
@@ -232,7 +243,7 @@ def toggle_hidden(link_id):
 def move_link(link_id):
     """Move a link one place up or down on the kiosk."""
     link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
-    service.move(link, -1 if request.form.get("direction") == "up" else 1, role())
+    service.move(link, -1 if MoveForm().direction.data == "up" else 1, role())
     return _after_change()
 
 
