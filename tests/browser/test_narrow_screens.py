@@ -49,9 +49,16 @@ def screens(seeded):
             "/service/track", "/notices/", "/benefits/", f"/benefits/{seeded['link'].id}"]
 
 
+def overflowing(page):
+    """What sticks out of the screen, measured once the page's style sheets have loaded:
+    a box measured before them (a loaded machine) is the browser's default, not ours."""
+    page.wait_for_load_state()
+    return page.evaluate(OVERFLOW)
+
+
 def no_overflow(page, url):
     page.goto(url)
-    sticking_out = page.evaluate(OVERFLOW)
+    sticking_out = overflowing(page)
     assert not sticking_out, f"{url} at {page.viewport_size}: {sticking_out}"
 
 
@@ -73,17 +80,17 @@ def test_filing_and_the_receipt_on_a_phone(browser, live_server, seeded):
     page.locator(".sr-category", has_text="生活有困难").tap()
     page.get_by_role("button", name="家庭困难", exact=True).tap()
     expect(page.locator("#description")).to_be_visible()
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     screenshot(page, "narrow-describe-390")
     page.get_by_role("button", name="下一步").tap()
     expect(page.locator("h1")).to_have_text("工会怎么联系您？")
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     page.get_by_role("button", name="匿名提交").tap()
     expect(page.locator(".sr-summary")).to_be_visible()
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     page.get_by_role("button", name="提交给工会").tap()
     expect(page.locator("#receipt-qr")).to_be_visible()
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     qr = page.locator("#receipt-qr").bounding_box()
     assert qr["width"] >= 200 and qr["x"] >= 0 and qr["x"] + qr["width"] <= 390
     screenshot(page, "narrow-receipt-390")
@@ -137,7 +144,7 @@ def test_centrals_tracking_page_on_a_phone(browser, tmp_path):
             context, page = new_page(browser, viewport, base_url=server.url)
             page.goto(f"/t/{receipt.grouped(filed.receipt_code, '-')}")
             expect(page.locator(".phone-text")).to_contain_text("已联系企业")
-            assert not page.evaluate(OVERFLOW)
+            assert not overflowing(page)
             screenshot(page, f"central-tracking-phone-{name}")
             page.goto("/t/1234-5678-90123")
             expect(page.locator("body")).to_contain_text("今晚同步后可查")
@@ -151,10 +158,10 @@ def test_checking_in_on_a_phone(browser, live_server, seeded):
         page.locator(f"[data-key='{key}']").tap()
     page.get_by_role("button", name="确定").tap()
     expect(page.locator(".mood-choice[data-mood='happy']")).to_be_visible()
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     screenshot(page, "narrow-mood-choose-360")
     page.locator(".mood-choice[data-mood='upset']").tap()
     expect(page.locator(".mood-done")).to_be_visible()
-    assert not page.evaluate(OVERFLOW)
+    assert not overflowing(page)
     screenshot(page, "narrow-mood-done-360")
     context.close()
