@@ -81,8 +81,8 @@ def _features(role):
     benefit links (central writes the city's, stations show them); identified
     check-ins, the roster and identification stay at the station (docs/architecture.md).
     """
-    from . import admin, benefits, kiosk_home, photos, service_requests
-    common = [kiosk_home, photos, admin, service_requests, benefits]
+    from . import admin, benefits, home, photos, service_requests
+    common = [home, photos, admin, service_requests, benefits]
     if role == "station":
         from . import alerts, care, identify, mood, notices
         from .sync import admin as sync_admin

@@ -149,8 +149,8 @@ def test_the_graph_sees_function_level_and_importlib_imports():
 # The features: what registers screens, pages or commands (docs/architecture.md, "Layers").
 # The roster's modules are still spread over the package root; kiosk/roster/ will gather them.
 FEATURES = ("kiosk.admin", "kiosk.alerts", "kiosk.benefits", "kiosk.care", "kiosk.central",
-            "kiosk.cli", "kiosk.demo_data", "kiosk.identify", "kiosk.kiosk_home", "kiosk.mood",
-            "kiosk.notices", "kiosk.photos", "kiosk.pinyin", "kiosk.proof",
+            "kiosk.cli", "kiosk.demo_data", "kiosk.home", "kiosk.identify", "kiosk.mood",
+            "kiosk.notices", "kiosk.photos", "kiosk.pinyin",
             "kiosk.service_requests", "kiosk.sync.admin",
             "kiosk.photo_import", "kiosk.pins", "kiosk.roster_csv", "kiosk.roster_service",
             "kiosk.roster_sync")

@@ -8,14 +8,18 @@
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from flask import url_for
+from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..tiles import AdminSection, Tile, register_admin_alerts, register_admin_section, register_tile
 from . import categories
-from .blueprints import admin_bp, kiosk_bp
 from .limits import Limits
+
+bp = Blueprint("service", __name__, url_prefix="/service")
+admin_bp = Blueprint("service_admin", __name__, url_prefix="/admin/requests")
+
+from . import admin_inbox, admin_settings, filing, follow  # noqa: E402,F401  (views: their routes join the blueprints)
 
 DEFAULTS = {
     "SERVICE_REQUESTS_PER_MEMBER_PER_DAY": 5,
@@ -28,8 +32,6 @@ DEFAULTS = {
 
 
 def init_app(app):
-    from . import admin_inbox, admin_settings, filing, follow  # noqa: F401 (routes)
-
     for key, value in DEFAULTS.items():
         app.config.setdefault(key, value)
     app.add_template_filter(lambda key: getattr(categories.get(key), "name", key),
@@ -44,7 +46,7 @@ def init_app(app):
     if app.config["KIOSK_ROLE"] == "station":
         from .. import pinyin
         pinyin.init_app(app)
-        app.register_blueprint(kiosk_bp)
+        app.register_blueprint(bp)
         from ..identify import register_my_page
         register_my_page(app, follow.my_page_section)
         from ..sync import prompt

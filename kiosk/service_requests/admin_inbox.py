@@ -16,8 +16,8 @@ from .. import data_version
 from ..admin.auth import audit, current_admin, login_required
 from ..htmx import redirect_to, render
 from ..models import AdminUser
+from . import admin_bp as bp
 from . import categories, lifecycle, queries, receipt
-from .blueprints import admin_bp as bp
 from .inputs import REPLY_MAX, clean_text
 from .models import ASSIGNED, DECLINED, INTERNAL_NOTE, PUBLIC_REPLY, STATUS_EVENTS, STATUSES, ServiceRequest
 

@@ -11,8 +11,8 @@ from ..admin.auth import audit, login_required
 from ..db import db, write_transaction
 from ..htmx import redirect_to, render
 from ..models import Setting, utcnow
+from . import admin_bp as bp
 from . import categories, crisis, stats
-from .blueprints import admin_bp as bp
 from .inputs import clean_line, clean_text
 from .models import CategorySetting, ServiceRequest
 

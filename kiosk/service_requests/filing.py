@@ -14,8 +14,7 @@ from ..htmx import redirect_to, render
 from ..identify import proof_url, proven_member
 from ..page_cache import cacheable_page
 from ..sync import prompt
-from . import categories, crisis, lifecycle, queries, receipt, visitor
-from .blueprints import kiosk_bp as bp
+from . import bp, categories, crisis, lifecycle, queries, receipt, visitor
 from .inputs import DESCRIPTION_MAX, TOPIC_MAX, PhoneError, clean_line, clean_phone, clean_text
 from .models import ServiceRequest
 

@@ -12,8 +12,7 @@ from markupsafe import Markup
 
 from ..htmx import redirect_to, render
 from ..identify import member_required, proven_member
-from . import categories, lifecycle, queries, receipt, visitor
-from .blueprints import kiosk_bp as bp
+from . import bp, categories, lifecycle, queries, receipt, visitor
 from .models import ServiceRequest
 
 

@@ -10,9 +10,10 @@ import time
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from . import pins
-from .htmx import redirect_to, render
-from .identify import (
+from .. import pins
+from ..htmx import redirect_to, render
+from ..next_url import safe_next
+from . import (
     PURPOSES,
     after_identify,
     bp,
@@ -21,7 +22,6 @@ from .identify import (
     proven_member,
     remember,
 )
-from .next_url import safe_next
 
 # The set-up's steps, kept beside the claim in the session: a new claim drops them.
 CODE, CHOOSE, AGAIN = "code", "choose", "again"

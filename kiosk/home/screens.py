@@ -1,25 +1,14 @@
-"""The home screen, the attract (idle) view, the language switch and the idle reset.
-
-The attract view is what the kiosk shows when nobody is using it (issue 14): the
-features' live panels (today's weather board) and 轻触开始; one touch returns
-home. A badge swiped on either screen goes straight to the feature that
-registered the swipe (the mood check-in), the badge being proof of who swiped.
-"""
+"""The home and attract screens, the language switch, the reset, the service worker."""
 import hashlib
 import os
 
-from flask import Blueprint, Response, current_app, redirect, request, session, url_for
+from flask import Response, current_app, redirect, request, session, url_for
 
-from .htmx import render
-from .next_url import safe_next
-from .page_cache import cacheable_page
-from .tiles import attract_panels, badge_swipe, home_strips, home_tiles
-
-bp = Blueprint("home", __name__)
-
-
-def init_app(app):
-    app.register_blueprint(bp)
+from ..htmx import render
+from ..next_url import safe_next
+from ..page_cache import cacheable_page
+from ..tiles import attract_panels, badge_swipe, home_strips, home_tiles
+from . import bp
 
 # What belongs to the person standing at the terminal; cleared for the next one.
 KIOSK_SESSION_KEYS = ("member", "lang", "draft")
@@ -67,7 +56,7 @@ def reset():
     """Return to home for the next person: drop identification, drafts, language and
     any admin session (the chair may have logged in on the terminal's own browser).
     The idle timeout asks for the attract view instead (``then=attract``)."""
-    from .admin.auth import end_admin_session
+    from ..admin.auth import end_admin_session
     for key in KIOSK_SESSION_KEYS:
         session.pop(key, None)
     end_admin_session()
