@@ -1,10 +1,16 @@
-"""Is every blueprint built the one way docs/architecture.md describes?
+"""Is every blueprint built the one way docs/architecture.md describes, under its feature's name?
 
 "One blueprint pattern": a feature package creates ``bp`` and ``admin_bp`` in its
-``__init__.py`` and its view modules take them with ``from . import bp``.
+``__init__.py`` and its view modules take them with ``from . import bp``. "One name per
+feature": the package ``kiosk/<feature>/``, the blueprints ``<feature>`` and
+``<feature>_admin``, the URLs ``/<feature>`` and ``/admin/<feature>`` share one name.
 """
 import ast
 import pathlib
+
+import pytest
+
+from .conftest import make_app
 
 ROOT = pathlib.Path(__file__).parent.parent
 
@@ -15,6 +21,18 @@ OWN_MODULE = {
     "kiosk/sync/admin.py": "the sync's one admin page, beside the sync it shows (a base package)",
     "kiosk/photos.py": "the roster's photos: kiosk/roster/ will gather them",
     "kiosk/admin/roster.py": "the roster's admin views: kiosk/roster/ will gather them",
+}
+
+# Blueprints whose name, package or URL is not their feature's, each for its reason.
+NAMED_OTHERWISE = {
+    "home": "the home screen is the root of the URLs",
+    "admin": "the admin shell is /admin itself",
+    "central": "central's own admin pages are the role, not a feature beside others",
+    "api_v1": "the sync's wire, versioned (docs/sync-protocol.md)",
+    "tracking": "the short /t/<code> printed in a receipt's QR",
+    "keyboard": "the pinyin package's on-screen keyboard, asked by every text box",
+    "photos": "the roster's photos: kiosk/roster/ will gather them",
+    "roster": "the roster's admin views: kiosk/roster/ will gather them",
 }
 
 
@@ -31,3 +49,19 @@ def test_blueprints_are_created_in_their_feature_packages_init():
                  if not path.endswith("/__init__.py") and path not in OWN_MODULE]
     assert not elsewhere, "create the blueprints in the package's __init__.py: " + ", ".join(elsewhere)
 
+
+@pytest.mark.parametrize("role", ["station", "central"])
+def test_each_feature_has_one_name_for_package_blueprints_and_urls(tmp_path, role):
+    app = make_app(tmp_path, KIOSK_ROLE=role)
+    wrong = []
+    for name, blueprint in app.blueprints.items():
+        if name in NAMED_OTHERWISE:
+            continue
+        feature = name.removesuffix("_admin")
+        prefix = f"/admin/{feature}" if name.endswith("_admin") else f"/{feature}"
+        package = f"kiosk.{feature}"
+        if blueprint.url_prefix != prefix:
+            wrong.append(f"{name}: URLs under {blueprint.url_prefix}, not {prefix}")
+        if blueprint.import_name != package and not blueprint.import_name.startswith(package + "."):
+            wrong.append(f"{name}: created in {blueprint.import_name}, not in {package}")
+    assert not wrong, "\n".join(wrong)

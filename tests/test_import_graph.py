@@ -151,7 +151,7 @@ def test_the_graph_sees_function_level_and_importlib_imports():
 FEATURES = ("kiosk.admin", "kiosk.alerts", "kiosk.benefits", "kiosk.care", "kiosk.central",
             "kiosk.cli", "kiosk.demo_data", "kiosk.home", "kiosk.identify", "kiosk.mood",
             "kiosk.notices", "kiosk.photos", "kiosk.pinyin",
-            "kiosk.service_requests", "kiosk.sync.admin",
+            "kiosk.service", "kiosk.sync.admin",
             "kiosk.photo_import", "kiosk.pins", "kiosk.roster_csv", "kiosk.roster_service",
             "kiosk.roster_sync")
 

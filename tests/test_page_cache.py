@@ -130,9 +130,9 @@ def test_a_follow_up_and_a_new_request_show_on_the_admin_pages_at_once(admin):
                             kind="talk", by_admin="chair")
     assert 'data-member="' + upset.staff_no not in admin.get("/admin/mood/").get_data(as_text=True)
 
-    before = admin.get("/admin/requests/statistics").get_data(as_text=True)
-    inbox = admin.get("/admin/requests/").get_data(as_text=True)
+    before = admin.get("/admin/service/statistics").get_data(as_text=True)
+    inbox = admin.get("/admin/service/").get_data(as_text=True)
     make_request(topic="食堂饭菜")
-    assert admin.get("/admin/requests/statistics").get_data(as_text=True) != before
+    assert admin.get("/admin/service/statistics").get_data(as_text=True) != before
     assert "食堂饭菜" not in inbox
-    assert "食堂饭菜" in admin.get("/admin/requests/").get_data(as_text=True)
+    assert "食堂饭菜" in admin.get("/admin/service/").get_data(as_text=True)
