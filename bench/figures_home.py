@@ -5,7 +5,7 @@ def run(h):
     app = h.app()
     with app.app_context():
         from kiosk import demo_data
-        from kiosk.models import Team
+        from kiosk.roster.models import Team
         demo_data.load(app, members=120)
         team = Team.listed().first()
     h.compare_http("home page", app, "/")

@@ -42,8 +42,8 @@ document.addEventListener('htmx:afterSwap', function () {
 def _fill(app):
     """A workshop of 1,000 members in ten teams, 800 of them checked in today."""
     from kiosk.db import db
-    from kiosk.models import Member, Team, Workshop
     from kiosk.mood.records import record_checkin
+    from kiosk.roster.models import Member, Team, Workshop
     with app.app_context(), db.connection_context():
         workshop = Workshop.create(name="总装车间")
         teams = [Team.create(workshop=workshop, name=f"总装{n + 1}班") for n in range(TEAMS)]

@@ -23,9 +23,10 @@ def run(h):
 
 
 def _csv_import(h, rows=2000):
-    from kiosk import roster_csv
     from kiosk.db import db
-    from kiosk.models import Member, Team, Workshop, this_station_id
+    from kiosk.models import this_station_id
+    from kiosk.roster import csv_import
+    from kiosk.roster.models import Member, Team, Workshop
 
     header = "工号,姓名,车间,班组,工卡号,生日,公开照片"
     lines = [f"{3000 + n},职工{n},机加工车间,车工{n % 8}班,B{n},1990/1/{n % 28 + 1},是"
@@ -39,7 +40,7 @@ def _csv_import(h, rows=2000):
         station = this_station_id()
 
         def import_then_remove():
-            roster_csv.import_roster(data)
+            csv_import.import_roster(data)
             Member.delete().execute()
 
         def insert_then_remove():
@@ -53,7 +54,7 @@ def _csv_import(h, rows=2000):
 
         measured = _best_of(3, import_then_remove)
         baseline = _best_of(3, insert_then_remove)
-        preview = _best_of(3, lambda: roster_csv.build_plan(data))
+        preview = _best_of(3, lambda: csv_import.build_plan(data))
         db.close()
     h.report(f"CSV import, {rows:,} new members (GB18030): plan + apply", measured, baseline, "s")
     h.report(f"CSV preview, {rows:,} rows (plan only)", preview, baseline, "s")
@@ -62,7 +63,7 @@ def _csv_import(h, rows=2000):
 def _photo(h):
     from PIL import Image
 
-    from kiosk.photo_processing import normalise_photo
+    from kiosk.roster.photo_processing import normalise_photo
     image = Image.effect_noise((4000, 3000), 40).convert("RGB")  # a 12 MP phone photo
     out = io.BytesIO()
     image.save(out, "JPEG", quality=90)

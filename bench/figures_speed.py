@@ -34,10 +34,11 @@ START_S, RSS_MIB, MIXED = 2.0, 90.0, 10_000
 
 def _fill(app):
     from kiosk.db import db
-    from kiosk.models import Member, Team, Workshop, this_station_id, utcnow
+    from kiosk.models import this_station_id, utcnow
     from kiosk.mood.days import shift_day
     from kiosk.mood.models import MoodCheckin, MoodCurrent, MoodDailyCount
     from kiosk.mood.records import record_checkin
+    from kiosk.roster.models import Member, Team, Workshop
     rng = random.Random(15)
     tz = app.config["BABEL_DEFAULT_TIMEZONE"]
     with app.app_context(), db.connection_context():

@@ -167,8 +167,8 @@ def _fill_station(station_id):
     """300 mood counts (20 teams × 3 moods × 5 days) and 20 requests with events."""
     from datetime import date, timedelta
 
-    from kiosk.models import Member, Team, Workshop
     from kiosk.mood.models import MoodDailyCount
+    from kiosk.roster.models import Member, Team, Workshop
     from kiosk.service import lifecycle
     workshop = Workshop.create(name="机加工车间")
     teams = [Team.create(workshop=workshop, name=f"班组{i}") for i in range(20)]

@@ -10,7 +10,8 @@ from PIL import Image, ImageDraw
 
 from . import files
 from .db import db
-from .models import AdminUser, BaseModel, Member, Team, Workshop
+from .models import AdminUser, BaseModel
+from .roster.models import Member, Team, Workshop
 
 DEMO_ADMIN = "chair"
 
@@ -101,7 +102,7 @@ def _demo_admin(app):
 
 
 def _load_roster(app, members, seed):
-    from .roster_service import set_photo
+    from .roster.service import set_photo
     rnd = random.Random(seed)
     with db.atomic():
         teams = []

@@ -51,7 +51,7 @@ def python(folder, role, code):
 
 ACTIVITY = """
 from datetime import timedelta
-from kiosk.models import Member
+from kiosk.roster.models import Member
 from kiosk.models.base import utcnow
 from kiosk.mood import records, retention
 from kiosk.service import lifecycle

@@ -5,7 +5,7 @@ import tempfile
 import pytest
 from argon2 import PasswordHasher
 
-import kiosk.admin.auth
+import kiosk.passwords
 from kiosk import create_app
 from kiosk.db import db, migrate
 
@@ -19,7 +19,7 @@ os.environ["KIOSK_INSTANCE_PATH"] = tempfile.mkdtemp(prefix="kiosk-test-instance
 
 # Real argon2id, but with test-sized costs: the production 64 MiB × 3 passes takes
 # half a second per hash on a busy 2-core machine, and many tests log in.
-kiosk.admin.auth.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+kiosk.passwords.hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
 def make_app(tmp_path, **config):

@@ -2,7 +2,8 @@
 import itertools
 
 from kiosk.admin.auth import hash_password
-from kiosk.models import AdminUser, Member, Team, Workshop
+from kiosk.models import AdminUser
+from kiosk.roster.models import Member, Team, Workshop
 
 _seq = itertools.count(1)
 
@@ -26,7 +27,7 @@ def make_member(name=None, team=None, staff_no=None, photo=False, app=None, **fi
                            staff_no=staff_no or f"{9000 + n}", **fields)
     if photo:
         from kiosk.demo_data import avatar
-        from kiosk.roster_service import set_photo
+        from kiosk.roster.service import set_photo
         set_photo(member, avatar(str(member.id)), app.config)
         member = Member.get_by_id(member.id)
     return member
@@ -102,14 +103,14 @@ PIN = "2580"
 
 def make_pin(member, pin=PIN):
     """Give a member a personal PIN, as if they had set it from their slip."""
-    from kiosk import pins
+    from kiosk.roster import pins
     pins.choose(member, pin)
     assert pins.confirm(member, pin)
 
 
 def prove(client, member, pin=PIN):
     """At the kiosk, as the member: the staff number (a claim), then the PIN (proof)."""
-    from kiosk import pins
+    from kiosk.roster import pins
     if not pins.has_pin(member):
         make_pin(member, pin)
     response = client.post("/identify/code", data={"code": member.staff_no, "method": "keypad"})

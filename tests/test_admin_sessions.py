@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-import kiosk.admin.auth
+import kiosk.passwords
 import kiosk.service.limits
 from kiosk import create_app
 from kiosk.db import migrate
@@ -87,7 +87,7 @@ def test_the_home_button_ends_an_admin_session_on_the_kiosk(app):
     make_admin()
     shy = make_member(photo=True, app=app, photo_consent=False)
     kiosk = logged_in(app)
-    photo = f"/photos/{shy.id}.jpg"
+    photo = f"/roster/photos/{shy.id}.jpg"
     response = kiosk.get(photo)
     assert response.status_code == 200 and "no-store" in response.headers["Cache-Control"]
     kiosk.get("/reset")
@@ -164,13 +164,13 @@ def test_failures_slow_down_with_an_increasing_wait_that_passes(app, clock):
 
 def test_unknown_usernames_get_the_same_answers_and_the_same_work(app, clock, monkeypatch):
     make_admin()
-    checks, real = [], kiosk.admin.auth.hasher
+    checks, real = [], kiosk.passwords.hasher
 
     class CountingHasher:
         def verify(self, *args):
             checks.append(1)
             return real.verify(*args)
-    monkeypatch.setattr(kiosk.admin.auth, "hasher", CountingHasher())
+    monkeypatch.setattr(kiosk.passwords, "hasher", CountingHasher())
 
     def story(username):
         client, answers = app.test_client(), []

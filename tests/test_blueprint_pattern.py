@@ -19,8 +19,6 @@ OWN_MODULE = {
     "kiosk/central/api.py": "the signed sync API answers errors in its own JSON",
     "kiosk/central/tracking.py": "the page a phone opens from a receipt's QR, its own errors",
     "kiosk/sync/admin.py": "the sync's one admin page, beside the sync it shows (a base package)",
-    "kiosk/photos.py": "the roster's photos: kiosk/roster/ will gather them",
-    "kiosk/admin/roster.py": "the roster's admin views: kiosk/roster/ will gather them",
 }
 
 # Blueprints whose name, package or URL is not their feature's, each for its reason.
@@ -31,8 +29,6 @@ NAMED_OTHERWISE = {
     "api_v1": "the sync's wire, versioned (docs/sync-protocol.md)",
     "tracking": "the short /t/<code> printed in a receipt's QR",
     "keyboard": "the pinyin package's on-screen keyboard, asked by every text box",
-    "photos": "the roster's photos: kiosk/roster/ will gather them",
-    "roster": "the roster's admin views: kiosk/roster/ will gather them",
 }
 
 

@@ -8,10 +8,11 @@ import time
 
 import pytest
 
-from kiosk import pins
-from kiosk.models import AuditLog, MemberPin, utcnow
+from kiosk.models import AuditLog, utcnow
 from kiosk.mood import settings as mood_settings
 from kiosk.mood.models import MoodCheckin
+from kiosk.roster import pins
+from kiosk.roster.models import MemberPin
 from kiosk.service.models import RequestEvent, ServiceRequest
 
 from .factories import PIN, make_member, make_pin, make_request, make_team, prove

@@ -147,13 +147,17 @@ def test_the_graph_sees_function_level_and_importlib_imports():
 
 
 # The features: what registers screens, pages or commands (docs/architecture.md, "Layers").
-# The roster's modules are still spread over the package root; kiosk/roster/ will gather them.
+# The roster is one of them as a whole; its core (ROSTER_CORE) is what the others build on.
 FEATURES = ("kiosk.admin", "kiosk.alerts", "kiosk.benefits", "kiosk.care", "kiosk.central",
             "kiosk.cli", "kiosk.demo_data", "kiosk.home", "kiosk.identify", "kiosk.mood",
-            "kiosk.notices", "kiosk.photos", "kiosk.pinyin",
-            "kiosk.service", "kiosk.sync.admin",
-            "kiosk.photo_import", "kiosk.pins", "kiosk.roster_csv", "kiosk.roster_service",
-            "kiosk.roster_sync")
+            "kiosk.notices", "kiosk.pinyin", "kiosk.roster",
+            "kiosk.service", "kiosk.sync.admin")
+
+# The roster's tables, writes, PINs, importers and sync kinds: every feature may use them,
+# so they use no feature (not even the admin shell: a PIN is hashed by kiosk/passwords.py).
+ROSTER_CORE = ("kiosk.roster.models", "kiosk.roster.service", "kiosk.roster.pins",
+               "kiosk.roster.csv_import", "kiosk.roster.photo_import",
+               "kiosk.roster.photo_processing", "kiosk.roster.sync")
 
 
 def is_feature(name):
@@ -168,3 +172,28 @@ def test_the_base_never_imports_a_feature():
     upward = {name: sorted(filter(is_feature, imported)) for name, imported in graph.items()
               if name != "kiosk" and not is_feature(name)}
     assert not {name: found for name, found in upward.items() if found}
+
+
+def test_the_base_never_imports_the_roster():
+    """kiosk/models/ keeps the base tables; a Member is the roster's (kiosk/roster/models.py)."""
+    graph = import_graph()
+    found = {name: sorted(m for m in imported if m.startswith("kiosk.roster"))
+             for name, imported in graph.items() if name != "kiosk" and not is_feature(name)}
+    assert not {name: roster for name, roster in found.items() if roster}
+
+
+def test_the_roster_core_imports_no_other_feature():
+    graph = import_graph()
+    assert all(name in graph for name in ROSTER_CORE), "a core module is gone: update ROSTER_CORE"
+    found = {name: sorted(m for m in graph[name] if is_feature(m) and m not in ROSTER_CORE)
+             for name in ROSTER_CORE}
+    assert not {name: other for name, other in found.items() if other}
+
+
+def test_the_admin_shell_imports_nothing_of_the_roster():
+    """kiosk/admin/ is the login, the layout and the admin home's registries: the roster's
+    pages live in kiosk/roster/ (``admin_bp``), like every feature's."""
+    graph = import_graph()
+    shell = [name for name in graph if name == "kiosk.admin" or name.startswith("kiosk.admin.")]
+    found = {name: sorted(m for m in graph[name] if m.startswith("kiosk.roster")) for name in shell}
+    assert not {name: roster for name, roster in found.items() if roster}

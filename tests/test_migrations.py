@@ -22,7 +22,8 @@ def test_a_database_at_an_older_version_upgrades_without_losing_rows(tmp_path):
                            (member, station, now, now, team))
         applied = migrate()
         assert applied and "0002_admin" in applied and pending_migrations() == []
-        from kiosk.models import AdminUser, Member
+        from kiosk.models import AdminUser
+        from kiosk.roster.models import Member
         with db.connection_context():
             kept = Member.get(Member.staff_no == "1001")
             assert kept.name == "王芳" and kept.team.workshop.name == "装配车间"

@@ -5,13 +5,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from kiosk.db import db
-from kiosk.models import AuditLog, Member, utcnow
+from kiosk.models import AuditLog, utcnow
 from kiosk.mood import settings as mood_settings
 from kiosk.mood.board_data import board
 from kiosk.mood.days import shift_day
 from kiosk.mood.models import MoodCheckin, MoodCurrent, MoodDailyCount, MoodFollowUp
 from kiosk.mood.records import CheckinRefused, record_checkin
 from kiosk.mood.retention import purge, run_daily_if_due
+from kiosk.roster.models import Member
 
 from .factories import MOOD_TZ, PIN, make_checkin, make_member, make_pin, make_team
 
@@ -60,7 +61,7 @@ def test_a_check_in_answers_with_the_photo_in_its_zone(client, app):
     assert html.lstrip().startswith('<section id="mood-panel"')      # the fragment only
     chosen = html.split('is-chosen" data-zone="')[1]
     assert chosen.startswith("happy") and "王芳" in chosen.split("</div>\n      \n")[0]
-    assert f"/photos/{member.id}.jpg" in html
+    assert f"/roster/photos/{member.id}.jpg" in html
     assert MoodCurrent.get(MoodCurrent.member == member).mood == "happy"
 
 

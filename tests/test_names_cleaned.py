@@ -10,7 +10,7 @@ import io
 import pytest
 
 from kiosk.cleaning import clean_name
-from kiosk.models import Member, Team, Workshop
+from kiosk.roster.models import Member, Team, Workshop
 
 from .factories import make_member, make_team, make_workshop
 from .test_roster_import import csv_bytes, preview_and_confirm, upload

@@ -6,7 +6,7 @@ import zlib
 import pytest
 from PIL import Image
 
-from kiosk.photo_processing import PhotoError, normalise_photo
+from kiosk.roster.photo_processing import PhotoError, normalise_photo
 
 RED, BLUE = (220, 20, 20), (20, 20, 220)
 ORIENTATION, MAKE, SERIAL, GPS_IFD = 0x0112, 0x010F, 0xA431, 0x8825
@@ -156,7 +156,7 @@ def test_transparent_png_gets_a_white_background_not_black():
 
     from PIL import Image
 
-    from kiosk.photo_processing import normalise_photo
+    from kiosk.roster.photo_processing import normalise_photo
     image = Image.new("RGBA", (100, 100), (0, 0, 0, 0))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")

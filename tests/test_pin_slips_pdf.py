@@ -1,8 +1,9 @@
 """The chair downloads PIN set-up slips as a PDF: eight to an A4 page, codes that work."""
 import re
 
-from kiosk import pdf, pins
-from kiosk.models import MemberPin
+from kiosk import pdf
+from kiosk.roster import pins
+from kiosk.roster.models import MemberPin
 
 from .factories import make_member, make_team
 from .pdf_tools import pdf_fonts, pdf_pages, pdf_text

@@ -16,7 +16,7 @@ import pytest
 
 import kiosk.models.base
 from kiosk.db import db
-from kiosk.models import Member
+from kiosk.roster.models import Member
 from kiosk.service.models import ServiceRequest
 from kiosk.sync import runner
 from kiosk.sync.models import SyncRun

@@ -10,8 +10,9 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from kiosk import roster_csv
-from kiosk.models import AuditLog, Member, MemberPhoto, Team, Workshop
+from kiosk.models import AuditLog
+from kiosk.roster import csv_import
+from kiosk.roster.models import Member, MemberPhoto, Team, Workshop
 
 from .factories import make_member, make_team, make_workshop
 
@@ -293,7 +294,7 @@ def test_import_is_an_admin_section(admin):
     ("32904", None), ("soon", None),
 ])
 def test_birthdays_in_the_ways_excel_writes_them(text, expected):
-    assert roster_csv.parse_birthday(text, today=date(2026, 1, 1)) == expected
+    assert csv_import.parse_birthday(text, today=date(2026, 1, 1)) == expected
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -301,11 +302,11 @@ def test_birthdays_in_the_ways_excel_writes_them(text, expected):
     ("１", True), ("maybe", None),
 ])
 def test_public_photo_answers(text, expected):
-    assert roster_csv.parse_consent(text) is expected
+    assert csv_import.parse_consent(text) is expected
 
 
 def test_gbk_bytes_are_not_mistaken_for_utf8():
-    text, encoding = roster_csv.decode("工号,姓名\n1,张三\n".encode("gbk"))
+    text, encoding = csv_import.decode("工号,姓名\n1,张三\n".encode("gbk"))
     assert encoding == "gb18030" and "张三" in text
 
 
@@ -478,7 +479,7 @@ def test_old_reports_are_swept_away_after_an_hour(english, roster, import_folder
 def test_a_confirm_racing_another_confirm_of_the_same_upload_imports_nothing(english, roster,
                                                                              import_folder,
                                                                              monkeypatch):
-    from kiosk.admin import roster_import
+    from kiosk.roster import import_views
     upload(english, csv_bytes(["2001,张三,,车工一班,,,"]))
     preview = english.get("/admin/roster/import/preview").get_data(as_text=True)
     (name,) = os.listdir(import_folder)
@@ -486,7 +487,7 @@ def test_a_confirm_racing_another_confirm_of_the_same_upload_imports_nothing(eng
         pending = dict(session["roster_import"])
     data = (import_folder / name).read_bytes()
     # Both clicks' requests read the upload; the first has claimed it and is still writing.
-    monkeypatch.setattr(roster_import, "_pending", lambda: (pending, data))
+    monkeypatch.setattr(import_views, "_pending", lambda: (pending, data))
     os.rename(import_folder / name, import_folder / name.replace(".csv", ".applying"))
     response = english.post("/admin/roster/import/confirm",
                             data={"token": confirm_token(preview), "create_teams": "0"})

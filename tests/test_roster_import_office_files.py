@@ -10,8 +10,8 @@ from datetime import date
 
 import pytest
 
-from kiosk import roster_csv
-from kiosk.models import Member
+from kiosk.roster import csv_import
+from kiosk.roster.models import Member
 
 from .factories import make_member, make_team, make_workshop
 from .test_roster_import import csv_bytes, preview_and_confirm, upload
@@ -87,4 +87,4 @@ def test_a_name_padded_with_an_ideographic_space_is_stored_without_it(admin, lat
     ("2990-01-31", "future_date"), ("1990-02-30", "bad_date"), ("1990-01-31", None),
 ])
 def test_birthday_problems(text, problem):
-    assert roster_csv.birthday_problem(text, today=date(2026, 1, 1)) == problem
+    assert csv_import.birthday_problem(text, today=date(2026, 1, 1)) == problem

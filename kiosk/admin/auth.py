@@ -1,8 +1,7 @@
 """Administrator login: argon2 hashes, throttled failures, sessions that end."""
 import time
-from functools import lru_cache, wraps
+from functools import wraps
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
@@ -11,21 +10,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from .. import passwords
 from ..htmx import render
 from ..models import AdminUser, AuditLog
 from ..next_url import safe_next
 from ..storage import best_effort
 from . import bp
-
-hasher = PasswordHasher()
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash():
-    """Verified against when the username is unknown, so both cases take as long.
-    Made on the first login, not at import: a hash costs 85 ms, paid by every process
-    at start (the kiosk, each CLI command) when made here."""
-    return hasher.hash("not a password")
 
 
 class LoginForm(FlaskForm):
@@ -34,12 +24,12 @@ class LoginForm(FlaskForm):
 
 
 def hash_password(password):
-    return hasher.hash(password)
+    return passwords.hasher.hash(password)
 
 
 def check_password(user, password):
     try:
-        hasher.verify(user.password_hash if user else _dummy_hash(), password)
+        passwords.hasher.verify(user.password_hash if user else passwords.dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
     return user is not None

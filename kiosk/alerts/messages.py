@@ -10,7 +10,7 @@ from flask import current_app
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
-from ..models import Member
+from ..roster.models import Member
 from .labels import TRIGGER_SHORT
 
 MAX_NAMES = 5

@@ -16,7 +16,7 @@ from .outbox import raise_alert
 
 
 def _team_name(team_id):
-    from ..models import Team
+    from ..roster.models import Team
     team = Team.get_or_none(Team.id == team_id)
     return team.name if team is not None else ""
 
@@ -35,10 +35,10 @@ def team_mood_checked(team_id, day, settings=None):
         return None     # the usual case: no counting on every check-in
     from peewee import fn
 
-    from ..models import Member
     from ..mood import settings as mood_settings
     from ..mood.days import team_over_threshold, upset_share
     from ..mood.models import MoodCurrent
+    from ..roster.models import Member
     settings = settings or mood_settings.load()
     counts = dict(MoodCurrent.select(MoodCurrent.mood, fn.COUNT(MoodCurrent.id))
                   .join(Member, on=(MoodCurrent.member == Member.id))

@@ -11,7 +11,7 @@ import io
 
 from PIL import Image
 
-from ..photo_processing import PhotoError, open_upright
+from ..roster.photo_processing import PhotoError, open_upright
 
 LOGO_SIZE = 256
 LOGO_MAX_BYTES = 2 * 1024 * 1024

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ..admin.auth import audit, current_admin, login_required
 from ..htmx import render
-from ..models import Member
+from ..roster.models import Member
 from . import admin_bp, promises, station_tz
 from .calendar_data import calendar, figures, find_occurrence, local_today
 from .labels import EVENT_LABELS, METHOD_LABELS

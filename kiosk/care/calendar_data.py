@@ -4,7 +4,8 @@ from datetime import UTC, date, timedelta
 from zoneinfo import ZoneInfo
 
 from .. import data_version
-from ..models import Member, utcnow
+from ..models import utcnow
+from ..roster.models import Member
 from . import promises
 from .models import CareEvent, CareVisit
 from .promises import Occurrence

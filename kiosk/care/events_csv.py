@@ -1,6 +1,6 @@
 """Life events imported from a CSV (Excel): the roster import's reading, the care's rules.
 
-The file is read by ``roster_csv`` (encodings, title rows above the header, Excel's
+The file is read by ``roster.csv_import`` (encodings, title rows above the header, Excel's
 ="00123" cells, dates written in any of the usual ways); each row names a member by
 工号 and one life event. Planning checks every row; applying plans again inside the
 write transaction. A row that repeats an event already recorded (same member, kind
@@ -10,16 +10,16 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from .. import roster_csv
 from ..db import write_transaction
-from ..models import Member
+from ..roster import csv_import
+from ..roster.models import Member
 from .models import CareEvent
 from .records import record_event
 
 ADD, UNCHANGED, REJECT = "add", "unchanged", "reject"
 HEADERS = ("工号", "姓名", "事项", "日期", "出院日期", "地点", "情况说明")
 _ALIASES = {
-    "staff_no": roster_csv._ALIASES["staff_no"],
+    "staff_no": csv_import._ALIASES["staff_no"],
     "name": ("姓名", "名字", "name"),
     "kind": ("事项", "类型", "类别", "kind", "event"),
     "day": ("日期", "入院日期", "date", "day"),
@@ -65,7 +65,7 @@ def _kind(text):
 
 
 def _plan_row(number, cells, columns, today, seen):
-    texts = {name: roster_csv.clean_cell(cells[col] if col < len(cells) else "")
+    texts = {name: csv_import.clean_cell(cells[col] if col < len(cells) else "")
              for name, col in columns.items()}
     row = EventRow(number, texts)
     member = Member.get_or_none(Member.staff_no == texts.get("staff_no", ""))
@@ -75,12 +75,12 @@ def _plan_row(number, cells, columns, today, seen):
     if kind is None:
         row.reasons.append("unknown_kind")
     latest = today + timedelta(days=AHEAD_DAYS)
-    day = roster_csv.parse_birthday(texts.get("day", ""), today=latest)
+    day = csv_import.parse_birthday(texts.get("day", ""), today=latest)
     if day is None:
         row.reasons.append("bad_date")
     end_day = None
     if texts.get("end_day"):
-        end_day = roster_csv.parse_birthday(texts["end_day"], today=latest)
+        end_day = csv_import.parse_birthday(texts["end_day"], today=latest)
         if end_day is None or (day and end_day < day):
             row.reasons.append("bad_end_date")
     for name, limit in LIMITS.items():
@@ -103,8 +103,8 @@ def _plan_row(number, cells, columns, today, seen):
 
 
 def build_plan(data, today):
-    """Check every row; raises ``roster_csv.CsvError`` when the file as a whole is unreadable."""
-    table = roster_csv.parse(roster_csv.decode(data)[0], HEADER_FIELDS)
+    """Check every row; raises ``csv_import.CsvError`` when the file as a whole is unreadable."""
+    table = csv_import.parse(csv_import.decode(data)[0], HEADER_FIELDS)
     seen = set()
     return EventPlan([_plan_row(number, cells, table.columns, today, seen)
                       for number, cells in table.records])

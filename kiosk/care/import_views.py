@@ -12,11 +12,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
-from .. import roster_csv
-from ..admin import roster_import as waiting_room
 from ..admin.auth import audit, current_admin, login_required
-from ..admin.roster_import_text import csv_error_message
 from ..htmx import render
+from ..roster import csv_import
+from ..roster import import_views as waiting_room
+from ..roster.import_text import csv_error_message
 from . import admin_bp, events_csv, station_tz
 from .calendar_data import local_today
 from .labels import EVENT_LABELS
@@ -55,10 +55,10 @@ def import_events():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            data = form.csv_file.data.read(roster_csv.MAX_BYTES + 1)
+            data = form.csv_file.data.read(csv_import.MAX_BYTES + 1)
             try:
                 events_csv.build_plan(data, local_today(station_tz()))
-            except roster_csv.CsvError as error:
+            except csv_import.CsvError as error:
                 form.csv_file.errors.append(csv_error_message(error))
             else:
                 previous = session.get(SESSION_KEY)

@@ -8,8 +8,8 @@ being shown on public boards.
 from flask import redirect, request, url_for
 
 from ..htmx import render
-from ..models import Member
 from ..next_url import safe_next
+from ..roster.models import Member
 from . import kiosk_bp, station_tz
 from .calendar_data import local_today
 from .models import KioskBirthdayGreeting

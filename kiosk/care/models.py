@@ -25,7 +25,8 @@ from peewee import (
     UUIDField,
 )
 
-from ..models import BaseModel, Member, SyncedModel, utcnow
+from ..models import BaseModel, SyncedModel, utcnow
+from ..roster.models import Member
 
 METHODS = ("home", "hospital", "phone", "activity")   # 上门 / 医院 / 电话 / 活动
 

@@ -28,7 +28,7 @@ from flask import Blueprint, current_app, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..htmx import redirect_to
-from ..models import Member
+from ..roster.models import Member
 from ..tiles import Tile, register_tile
 
 bp = Blueprint("identify", __name__, url_prefix="/identify")

@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from .. import data_version
 from ..htmx import redirect_to, render
-from ..models import Member, Team
 from ..next_url import safe_next
 from ..page_cache import cacheable_page
+from ..roster.models import Member, Team
 from . import PURPOSES, after_identify, bp, member_required, proven_member, remember
 
 METHODS = ("photo", "keypad", "badge")
@@ -71,7 +71,7 @@ def _photo_grid(team, next_url, purpose):
     key = ("photo_grid", str(team.id), str(get_locale()), next_url, purpose, request.script_root)
 
     def render_grid():
-        from ..photos import photo_url
+        from ..roster.photos import photo_url
         members = sorted(Member.active_members().where(Member.team == team),
                          key=lambda member: pinyin_key(member.name))
         cards = [GridCard(str(m.id), m.name,

@@ -10,9 +10,9 @@ import time
 from flask import redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from .. import pins
 from ..htmx import redirect_to, render
 from ..next_url import safe_next
+from ..roster import pins
 from . import (
     PURPOSES,
     after_identify,

@@ -1,10 +1,7 @@
-"""All models, importable from one place."""
+"""The base tables every feature may use; a feature's own tables live in its package."""
 from .admin import AdminUser, AuditLog
 from .base import BaseModel, Setting, SyncedModel, this_station_id, utcnow
-from .pins import MemberPin
-from .roster import Member, MemberPhoto, Team, Workshop
 
 __all__ = [
-    "AdminUser", "AuditLog", "BaseModel", "Member", "MemberPhoto", "MemberPin", "Setting",
-    "SyncedModel", "Team", "Workshop", "this_station_id", "utcnow",
+    "AdminUser", "AuditLog", "BaseModel", "Setting", "SyncedModel", "this_station_id", "utcnow",
 ]

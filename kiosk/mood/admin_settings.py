@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ..admin.auth import audit, login_required
 from ..htmx import render
-from ..models import Team, Workshop
+from ..roster.models import Team, Workshop
 from . import admin_bp, today
 from . import settings as mood_settings
 from .retention import purge

@@ -175,6 +175,6 @@ def _board(title, teams, scope, scope_id, wall):
 
 def _render_zones(data, digest, show_team, strips=()):
     """The zones fragment; photo URLs are joined from a prefix (1,000 url_for calls add up)."""
-    photo_prefix = url_for("photos.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
+    photo_prefix = url_for("roster.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
     return render_template("mood/_zones.html", board=data, digest=digest, moods=MOODS,
                            show_team=show_team, photo_prefix=photo_prefix, strips=strips)

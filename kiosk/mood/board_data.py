@@ -5,7 +5,7 @@ from functools import lru_cache
 from peewee import JOIN, fn
 
 from ..db import db
-from ..models import Member, Team, Workshop
+from ..roster.models import Member, Team, Workshop
 from .models import MoodCurrent
 from .moods import MOODS, UPSET
 

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length
 
 from ..admin.auth import audit, current_admin, login_required
 from ..htmx import is_htmx, render
-from ..models import Member, Team, utcnow
+from ..models import utcnow
+from ..roster.models import Member, Team
 from . import admin_bp, station_tz, today
 from . import settings as mood_settings
 from .care_data import care_lists

@@ -10,7 +10,7 @@ from datetime import timedelta
 from peewee import fn
 
 from .. import data_version
-from ..models import Member, Team, Workshop
+from ..roster.models import Member, Team, Workshop
 from .board_data import overview
 from .days import current_upset_streak, purge_cutoff, team_over_threshold, upset_share
 from .models import MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from ..htmx import is_htmx, redirect_to, render
 from ..identify import identified_member, identified_method, identify_url, proof_url, proven_member
-from ..models import Member, Team, Workshop
+from ..roster.models import Member, Team, Workshop
 from . import bp, station_tz, today
 from . import settings as mood_settings
 from .board_data import today_counts_for_member_team

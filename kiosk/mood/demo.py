@@ -2,7 +2,8 @@
 import random
 from datetime import timedelta
 
-from ..models import Member, utcnow
+from ..models import utcnow
+from ..roster.models import Member
 from . import settings as mood_settings
 from .days import day_start_utc, shift_day
 from .models import MoodCurrent

@@ -17,8 +17,9 @@ from collections import defaultdict
 from peewee import fn
 
 from ..db import write_transaction
-from ..models import Member, Setting, Team, Workshop
+from ..models import Setting
 from ..models.base import this_station_id, utcnow
+from ..roster.models import Member, Team, Workshop
 from .models import MoodGroupCount
 
 MIN_GROUP = 5

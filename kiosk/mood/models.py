@@ -23,7 +23,8 @@ from peewee import (
     UUIDField,
 )
 
-from ..models import BaseModel, Member, SyncedModel, Team, utcnow
+from ..models import BaseModel, SyncedModel, utcnow
+from ..roster.models import Member, Team
 from .moods import MAX_KEY_LENGTH
 
 FOLLOW_UP_KINDS = ("talk", "counselling", "change_post", "rest", "other")

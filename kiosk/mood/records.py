@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from ..alerts import triggers as alert_triggers
 from ..db import write_transaction
-from ..models import Member, utcnow
+from ..models import utcnow
+from ..roster.models import Member
 from .days import shift_day
 from .models import FOLLOW_UP_KINDS, MoodAlertAck, MoodCheckin, MoodCurrent, MoodFollowUp
 from .moods import MOODS, UPSET

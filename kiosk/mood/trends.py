@@ -8,7 +8,8 @@ from flask_babel import get_locale
 from .. import data_version
 from ..admin.auth import login_required
 from ..htmx import render
-from ..models import Member, Team, utcnow
+from ..models import utcnow
+from ..roster.models import Member, Team
 from . import admin_bp, station_tz, today
 from . import settings as mood_settings
 from .charts import COLUMN_WIDTH, daily_columns, share_bar

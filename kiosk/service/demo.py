@@ -2,7 +2,8 @@
 import random
 from datetime import timedelta
 
-from ..models import Member, utcnow
+from ..models import utcnow
+from ..roster.models import Member
 from . import lifecycle
 from .models import RequestEvent, ServiceRequest
 

@@ -13,7 +13,8 @@ after adding events that came from central. They are not part of what syncs.
 """
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from ..models import BaseModel, Member, SyncedModel, utcnow
+from ..models import BaseModel, SyncedModel, utcnow
+from ..roster.models import Member
 
 # Status (derived from the events): the worker sees each one.
 NEW = "new"                  # 待受理: filed, the union has not yet answered

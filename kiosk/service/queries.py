@@ -4,7 +4,8 @@ from datetime import timedelta
 from peewee import JOIN, Case, fn
 
 from .. import data_version
-from ..models import Member, Team, Workshop, utcnow
+from ..models import utcnow
+from ..roster.models import Member, Team, Workshop
 from . import categories
 from .models import CLOSED_STATUSES, STATUSES, ServiceRequest
 

@@ -12,7 +12,8 @@ from kiosk.alerts import channels
 from kiosk.alerts.models import Alert, AlertDelivery
 from kiosk.alerts.outbox import claim, deliver_due, retry_delay
 from kiosk.db import db
-from kiosk.models import Team, utcnow
+from kiosk.models import utcnow
+from kiosk.roster.models import Team
 
 from ..factories import make_member, make_team, make_workshop
 from .conftest import alerts_app

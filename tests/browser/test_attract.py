@@ -87,7 +87,7 @@ def test_a_badge_swipe_goes_straight_to_ones_own_mood_question(page, app, cantee
     # Their own photo, so they know the kiosk took them for themselves.
     photo = page.locator(".mood-who .mood-card.is-me img")
     expect(photo).to_be_visible()
-    assert f"/photos/{worker.id}.jpg" in photo.get_attribute("src")
+    assert f"/roster/photos/{worker.id}.jpg" in photo.get_attribute("src")
     screenshot(page, f"mood-choose-after-swipe{start.replace('/', '-')}")
     page.locator(".mood-choice[data-mood='happy']").tap()
     expect(page.locator(".mood-done")).to_be_visible()

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from kiosk.models import Member
+from kiosk.roster.models import Member
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_member, make_team, make_workshop

@@ -165,7 +165,7 @@ def test_central_admin_lists_federation_sections_not_a_station_roster(federation
 def test_central_demo_data_is_the_federations_links_only(central_app):
     from kiosk import demo_data
     from kiosk.benefits.models import BenefitLink
-    from kiosk.models import Member
+    from kiosk.roster.models import Member
     demo_data.load(central_app)
     owners = {link.owner for link in BenefitLink.select()}
     assert owners == {"central"} and Member.select().count() == 0

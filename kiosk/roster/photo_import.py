@@ -13,11 +13,11 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..refusals import Refused
+from .csv_import import STAFF_NO
 from .models import Member
 from .photo_processing import PhotoError
-from .refusals import Refused
-from .roster_csv import STAFF_NO
-from .roster_service import set_photo
+from .service import set_photo
 
 MAX_ENTRIES = 1000
 MAX_TOTAL_BYTES = 256 * 1024 * 1024

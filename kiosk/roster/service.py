@@ -1,8 +1,9 @@
 """Roster writes shared by the admin pages, the CSV import and the demo data."""
 from flask_babel import lazy_gettext as _l
 
-from .db import db
-from .models import MemberPhoto, utcnow
+from ..db import db
+from ..models import utcnow
+from .models import MemberPhoto
 from .photo_processing import PhotoError, normalise_photo
 
 PHOTO_ERRORS = {

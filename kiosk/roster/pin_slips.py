@@ -10,12 +10,13 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from peewee import fn
 
-from .. import pdf, pins
+from .. import pdf
+from ..admin.auth import current_admin, login_required
 from ..htmx import render
-from ..models import Member, Team, utcnow
-from . import pin_slips_pdf
-from .auth import current_admin, login_required
-from .roster import roster_bp as bp
+from ..models import utcnow
+from . import admin_bp as bp
+from . import pin_slips_pdf, pins
+from .models import Member, Team
 
 # Slips on one A4 sheet (two columns of four), cut apart along the dashed lines.
 SLIPS_PER_SHEET = 8
@@ -51,7 +52,7 @@ def _print_page(slips, as_pdf):
     return response, 200, {"Cache-Control": "no-store"}
 
 
-@bp.post("/roster/members/<uuid:member_id>/pin-slip")
+@bp.post("/members/<uuid:member_id>/pin-slip")
 @login_required
 def member_pin_slip(member_id):
     """A set-up slip for one member (any earlier slip of theirs stops working)."""
@@ -60,7 +61,7 @@ def member_pin_slip(member_id):
     return _print_page([_slip(member)], as_pdf)
 
 
-@bp.post("/roster/teams/<uuid:team_id>/pin-slips")
+@bp.post("/teams/<uuid:team_id>/pin-slips")
 @login_required
 def team_pin_slips(team_id):
     """Set-up slips for every active member of a team, eight to an A4 sheet."""
@@ -69,12 +70,12 @@ def team_pin_slips(team_id):
                    .order_by(fn.LOWER(Member.staff_no)))
     if not members:
         flash(_("This team has no active members."))
-        return redirect(url_for("roster.teams"))
+        return redirect(url_for("roster_admin.teams"))
     as_pdf = _wants_pdf()
     return _print_page([_slip(member) for member in members], as_pdf)
 
 
-@bp.post("/roster/members/<uuid:member_id>/pin-reset")
+@bp.post("/members/<uuid:member_id>/pin-reset")
 @login_required
 def reset_pin(member_id):
     """Clear a member's PIN (forgotten, or someone else knows it); a new slip sets the next."""
@@ -82,4 +83,4 @@ def reset_pin(member_id):
     pins.reset(member, current_admin().username)
     flash(_("The PIN of %(name)s is cleared. Print a new set-up slip for them.",
             name=member.name))
-    return redirect(url_for("roster.edit_member", member_id=member.id))
+    return redirect(url_for("roster_admin.edit_member", member_id=member.id))

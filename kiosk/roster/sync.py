@@ -2,9 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from .models import Member, Setting, Team, Workshop
-from .sync.kind_spec import CENTRAL, STATION, WireField
-from .sync.models import Station
+from ..models import Setting
+from ..sync.kind_spec import CENTRAL, STATION, WireField
+from ..sync.models import Station
+from .models import Member, Team, Workshop
 
 # Settings a station receives from central's registry (shown on its admin pages).
 PROFILE_SETTINGS = ("name", "enterprise", "address")

@@ -10,7 +10,7 @@ import warnings
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .refusals import Refused
+from ..refusals import Refused
 
 
 class PhotoError(Refused):

@@ -1,7 +1,7 @@
 """Personal PINs: set up from the chair's one-time slip, checked with a back-off per member.
 
-A PIN is 4–6 digits and stored as an argon2 hash (the administrators' hasher, so the
-tests' cheap parameters apply here too). The set-up code on a printed slip is single
+A PIN is 4–6 digits and stored as an argon2 hash (``kiosk/passwords.py``, the administrators'
+hasher, so the tests' cheap parameters apply here too). The set-up code on a printed slip is single
 use, expires, and is voided by printing a new slip. Wrong PINs and wrong set-up codes
 count against the member, not the terminal: after a few free tries each further one
 waits longer, whoever types it and wherever. Both are written to the audit log.
@@ -11,9 +11,10 @@ from datetime import timedelta
 
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from .admin import auth
-from .db import write_transaction
-from .models import AuditLog, MemberPin, utcnow
+from .. import passwords
+from ..db import write_transaction
+from ..models import AuditLog, utcnow
+from .models import MemberPin
 
 PIN_MIN, PIN_MAX = 4, 6
 SETUP_DIGITS = 8
@@ -45,20 +46,20 @@ def _row(member):
 
 
 def _hash(secret):
-    return auth.hasher.hash(secret)
+    return passwords.hasher.hash(secret)
 
 
 def _matches(stored, secret):
     if not stored:
         # Verify against something anyway, so "no PIN yet" takes as long as a wrong one.
-        stored, secret = auth._dummy_hash(), secret + "\0"
+        stored, secret = passwords.dummy_hash(), secret + "\0"
         try:
-            auth.hasher.verify(stored, secret)
+            passwords.hasher.verify(stored, secret)
         except (VerificationError, InvalidHashError):
             pass
         return False
     try:
-        return auth.hasher.verify(stored, secret)
+        return passwords.hasher.verify(stored, secret)
     except (VerificationError, InvalidHashError):
         return False
 

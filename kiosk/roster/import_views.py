@@ -18,11 +18,12 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import BooleanField
 
-from .. import files, photo_import, roster_csv
+from .. import files
+from ..admin.auth import audit, login_required
 from ..htmx import render
-from .auth import audit, login_required
-from .roster import roster_bp as bp
-from .roster_import_text import (
+from . import admin_bp as bp
+from . import csv_import, photo_import
+from .import_text import (
     COLUMN_NAMES,
     ENCODINGS,
     LOST_CHARACTERS_HELP,
@@ -122,16 +123,16 @@ def _claim(pending):
 
 # -- CSV: upload, preview, confirm, report ------------------------------------
 
-@bp.route("/roster/import", methods=["GET", "POST"])
+@bp.route("/import", methods=["GET", "POST"])
 @login_required
 def import_roster():
     """Upload a roster CSV; it is checked and shown, and nothing is written yet."""
     form = RosterUploadForm()
     if form.validate_on_submit():
-        data = form.csv_file.data.read(roster_csv.MAX_BYTES + 1)
+        data = form.csv_file.data.read(csv_import.MAX_BYTES + 1)
         try:
-            roster_csv.parse(roster_csv.decode(data)[0])
-        except roster_csv.CsvError as error:
+            csv_import.parse(csv_import.decode(data)[0])
+        except csv_import.CsvError as error:
             form.csv_file.errors.append(csv_error_message(error))
         else:
             previous = session.get("roster_import")
@@ -142,28 +143,28 @@ def import_roster():
             session["roster_import"] = {
                 "token": token, "create_teams": bool(form.create_teams.data),
                 "filename": os.path.basename(form.csv_file.data.filename or "")[:100]}
-            return redirect(url_for("roster.import_preview"), code=303)
+            return redirect(url_for("roster_admin.import_preview"), code=303)
     _sweep()
     pending, _data = _pending()
     return render("admin/roster/import.html", form=form, pending=pending,
                   column_names=COLUMN_NAMES), (422 if form.errors else 200)
 
 
-@bp.get("/roster/import/preview")
+@bp.get("/import/preview")
 @login_required
 def import_preview():
     """What the import would do, row by row; the chair confirms or cancels."""
     pending, data = _pending()
     if pending is None:
         flash(_("That upload has expired or was already imported. Please upload the file again."))
-        return redirect(url_for("roster.import_roster"))
+        return redirect(url_for("roster_admin.import_roster"))
     if "create_teams" in request.args:
         pending["create_teams"] = request.args["create_teams"] == "1"
     try:
-        plan = roster_csv.build_plan(data, pending["create_teams"])
-    except roster_csv.CsvError as error:  # checked at upload; only a changed limit gets here
+        plan = csv_import.build_plan(data, pending["create_teams"])
+    except csv_import.CsvError as error:  # checked at upload; only a changed limit gets here
         flash(csv_error_message(error))
-        return redirect(url_for("roster.import_roster"))
+        return redirect(url_for("roster_admin.import_roster"))
     pending["counts"] = plan.counts()
     session["roster_import"] = pending
     creatable = any(key == "unknown_team" and params.get("can_create")
@@ -174,16 +175,16 @@ def import_preview():
                   creatable=creatable, lost_characters=lost_characters, **_row_helpers())
 
 
-@bp.post("/roster/import/confirm")
+@bp.post("/import/confirm")
 @login_required
 def import_confirm():
     """Apply the upload: checked again against the roster as it is now, in one transaction."""
     pending, data = _pending()
     if pending is None or request.form.get("token") != pending["token"] or not _claim(pending):
         flash(_("That upload has expired or was already imported. Please upload the file again."))
-        return redirect(url_for("roster.import_roster"), code=303)
+        return redirect(url_for("roster_admin.import_roster"), code=303)
     create_teams = request.form.get("create_teams") == "1"
-    plan = roster_csv.import_roster(data, create_missing_teams=create_teams)
+    plan = csv_import.import_roster(data, create_missing_teams=create_teams)
     report = plan.to_json()
     report["filename"] = pending["filename"]
     report["changed_since_preview"] = (create_teams != pending["create_teams"]
@@ -196,10 +197,10 @@ def import_confirm():
     audit("import roster", pending["filename"],
           "added {add}, updated {update}, unchanged {unchanged}, rejected {reject}".format(**counts)
           + (f", new teams {len(plan.new_teams)}" if plan.new_teams else ""))
-    return redirect(url_for("roster.import_report", token=token), code=303)
+    return redirect(url_for("roster_admin.import_report", token=token), code=303)
 
 
-@bp.post("/roster/import/cancel")
+@bp.post("/import/cancel")
 @login_required
 def import_cancel():
     """Throw the upload away without writing anything."""
@@ -207,7 +208,7 @@ def import_cancel():
     if pending:
         _remove(pending["token"], ".csv")
     flash(_("Import cancelled; nothing was changed."))
-    return redirect(url_for("roster.import_roster"), code=303)
+    return redirect(url_for("roster_admin.import_roster"), code=303)
 
 
 def _load_report(token):
@@ -217,7 +218,7 @@ def _load_report(token):
     return json.loads(data)
 
 
-@bp.get("/roster/import/report/<token>")
+@bp.get("/import/report/<token>")
 @login_required
 def import_report(token):
     """What was added, updated and rejected, and why (kept for an hour)."""
@@ -225,7 +226,7 @@ def import_report(token):
                   **_row_helpers())
 
 
-@bp.get("/roster/import/report/<token>/rejected.csv")
+@bp.get("/import/report/<token>/rejected.csv")
 @login_required
 def import_rejected_csv(token):
     """The rejected rows as they were, with a reason column: fix them in Excel, upload again."""
@@ -233,10 +234,10 @@ def import_rejected_csv(token):
     header = list(report["headers"])
     rows = []
     for row in report["rows"]:
-        if row["action"] == roster_csv.REJECT:
+        if row["action"] == csv_import.REJECT:
             cells = list(row["raw"]) + [""] * (len(header) - len(row["raw"]))
             rows.append(cells + [" ".join(reason_text(*r) for r in row["reasons"])])
-    return _csv_download(roster_csv.write_csv(header + [_("Reason")], rows),
+    return _csv_download(csv_import.write_csv(header + [_("Reason")], rows),
                          "rejected-rows.csv")
 
 
@@ -249,7 +250,7 @@ def _row_helpers():
 # -- CSV files to download -----------------------------------------------------
 
 def _headers():
-    return roster_csv.HEADERS["zh" if get_locale().language == "zh" else "en"]
+    return csv_import.HEADERS["zh" if get_locale().language == "zh" else "en"]
 
 
 def _csv_download(data, filename):
@@ -258,26 +259,26 @@ def _csv_download(data, filename):
         "Cache-Control": "no-store"})
 
 
-@bp.get("/roster/import/template.csv")
+@bp.get("/import/template.csv")
 @login_required
 def import_template():
     """An empty roster with the right column names, that Excel opens in Chinese."""
-    return _csv_download(roster_csv.write_csv(_headers(), []), "roster-template.csv")
+    return _csv_download(csv_import.write_csv(_headers(), []), "roster-template.csv")
 
 
-@bp.get("/roster/export.csv")
+@bp.get("/export.csv")
 @login_required
 def export_roster():
     """The active roster in the import's columns: edit it in Excel and import it back."""
-    rows = roster_csv.roster_rows(yes=_("yes") if get_locale().language != "zh" else "是",
+    rows = csv_import.roster_rows(yes=_("yes") if get_locale().language != "zh" else "是",
                                   no=_("no") if get_locale().language != "zh" else "否")
     audit("export roster")
-    return _csv_download(roster_csv.write_csv(_headers(), rows), "roster.csv")
+    return _csv_download(csv_import.write_csv(_headers(), rows), "roster.csv")
 
 
 # -- photos in bulk -------------------------------------------------------------
 
-@bp.route("/roster/photos", methods=["GET", "POST"])
+@bp.route("/photos", methods=["GET", "POST"])
 @login_required
 def import_photos():
     """Upload photos named by staff number, or a zip of them; a report per file."""

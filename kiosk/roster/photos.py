@@ -1,20 +1,14 @@
 """Member photos, served from the database with a long browser cache."""
-from flask import Blueprint, abort, make_response, request, url_for
+from flask import abort, make_response, request, url_for
 
+from . import bp
 from .models import Member, MemberPhoto
-
-bp = Blueprint("photos", __name__)
-
-
-def init_app(app):
-    app.register_blueprint(bp)
-    app.add_template_global(photo_url)
 
 
 @bp.get("/photos/<uuid:member_id>.jpg")
 def photo(member_id):
     """A member's photo: public only with their consent, always to an administrator."""
-    from .admin.auth import current_admin
+    from ..admin.auth import current_admin
     member = Member.get_or_none(Member.id == member_id)
     if member is None or member.photo_digest is None:
         abort(404)
@@ -40,4 +34,4 @@ def photo_url(member):
     """The photo URL for a member who has one, versioned by its digest; else None."""
     if member.photo_digest is None:
         return None
-    return url_for("photos.photo", member_id=member.id, v=member.photo_digest)
+    return url_for("roster.photo", member_id=member.id, v=member.photo_digest)

@@ -26,10 +26,11 @@ from datetime import date
 
 from peewee import IntegrityError
 
-from .cleaning import clean_name
-from .db import db, write_transaction
-from .models import Member, Team, Workshop, this_station_id
-from .refusals import Refused
+from ..cleaning import clean_name
+from ..db import db, write_transaction
+from ..models import this_station_id
+from ..refusals import Refused
+from .models import Member, Team, Workshop
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000

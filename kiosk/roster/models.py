@@ -1,4 +1,4 @@
-"""The roster: workshops (车间), teams (班组) and members (会员)."""
+"""The roster's tables: workshops (车间), teams (班组), members (会员), their photos and PINs."""
 from peewee import (
     BlobField,
     BooleanField,
@@ -11,7 +11,7 @@ from peewee import (
 )
 
 from ..cleaning import clean_name
-from .base import BaseModel, SyncedModel, utcnow
+from ..models.base import BaseModel, SyncedModel, utcnow
 
 
 class CleanName:
@@ -118,3 +118,23 @@ class MemberPhoto(BaseModel):
                              on_delete="CASCADE")
     jpeg = BlobField()
     updated_at = DateTimeField(default=utcnow)
+
+
+class MemberPin(BaseModel):
+    """A member's personal PIN and its one-time set-up code: proof of who is at the kiosk.
+
+    Kept at the station only (never synced): the hashes prove a person at this terminal and
+    mean nothing anywhere else. The wrong-guess counter lives here, per member, so a stranger
+    at another terminal (or with a fresh session) cannot reset it.
+    """
+
+    member = ForeignKeyField(Member, primary_key=True, backref="pin_rows", on_delete="CASCADE")
+    pin_hash = CharField(max_length=200, null=True)
+    pin_set_at = DateTimeField(null=True)
+    # The set-up code printed on the chair's slip (hashed, single use, expiring).
+    setup_hash = CharField(max_length=200, null=True)
+    setup_expires_at = DateTimeField(null=True)
+    # The first of the two PIN entries while the worker types it again.
+    pending_hash = CharField(max_length=200, null=True)
+    failures = IntegerField(default=0)
+    wait_until = DateTimeField(null=True)

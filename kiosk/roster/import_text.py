@@ -1,10 +1,10 @@
-"""The words of the roster import: each reason key of roster_csv / photo_import, translated."""
+"""The words of the roster import: each reason key of csv_import / photo_import, translated."""
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..photo_import import ZipError
-from ..roster_csv import CsvError
-from ..roster_service import PHOTO_ERRORS
+from .csv_import import CsvError
+from .photo_import import ZipError
+from .service import PHOTO_ERRORS
 
 COLUMN_NAMES = {
     "staff_no": _l("Staff number"),
