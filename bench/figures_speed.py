@@ -30,6 +30,7 @@ from .harness import process_rss_mib
 MEMBERS, TEAMS, CHECKED_IN, UPSET_OPEN = 1000, 10, 800, 200
 KIOSK_RATIO, MISS_MS, CHECKIN_MS, ADMIN_MS = 2.0, 3.0, 2.0, 5.0
 START_S, RSS_MIB, MIXED = 2.0, 90.0, 10_000
+RUN_THREADS = 4   # as scripts/run
 
 
 def _fill(app):
@@ -253,7 +254,7 @@ def _start_and_memory(h, app, visitor, board, team, chair):
 
     def start():
         began = time.perf_counter()
-        server = subprocess.Popen([waitress, f"--listen=127.0.0.1:{port}", "--threads=8",
+        server = subprocess.Popen([waitress, f"--listen=127.0.0.1:{port}", f"--threads={RUN_THREADS}",
                                    "--call", "kiosk:create_app"], env=env,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         while True:

@@ -30,13 +30,17 @@ MIGRATIONS_DIR = os.path.join(os.path.dirname(__file__), "migrations")
 # - synchronous=FULL: with WAL, NORMAL may roll back the last transactions on
 #   power loss, and a check-in the screen confirmed must survive a power cut;
 # - foreign_keys is off by default in SQLite;
-# - busy_timeout makes a second writer wait instead of failing at once.
+# - busy_timeout makes a second writer wait instead of failing at once;
+# - cache_size is per connection, and the pool keeps one per server thread: at 16 MB each
+#   a station grew by 8 × 16 MB once the admin pages had read its year of data (issue 15:
+#   RSS ≤ 90 MiB). What a page derives from a big read is kept per data version
+#   (data_version.py), and the operating system caches the file itself.
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
     "synchronous": 2,
     "foreign_keys": 1,
     "busy_timeout": 10_000,
-    "cache_size": -16_000,  # 16 MB
+    "cache_size": -2_000,  # 2 MB, SQLite's default
 }
 
 

@@ -1,5 +1,6 @@
 """Fixtures: app, client, runner, admin, and (in tests/browser) live_server + page."""
 import os
+import re
 import tempfile
 
 import pytest
@@ -34,6 +35,16 @@ def make_app(tmp_path, **config):
     app = create_app(settings)
     migrate()
     return app
+
+
+_CSRF_STAMP = re.compile(r'((?:name="csrf_token" value=|"X-CSRFToken": )"[^".]+)\.[^"]*"')
+
+
+def unstamped(html):
+    """A page without the second its CSRF tokens were signed in: every page carries the
+    session's token signed anew each second, so two answers a second apart differ there
+    and only there. The session's own secret (the token's first part) is kept."""
+    return _CSRF_STAMP.sub(r'\1"', html)
 
 
 def chair_client(app, language=None):

@@ -3,16 +3,28 @@ import base64
 import hashlib
 import uuid
 
-from flask import abort, current_app, flash, make_response, redirect, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
 from flask_wtf.file import FileField
+from markupsafe import Markup
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import pdf, qr
+from .. import data_version, pdf, qr
 from ..admin.auth import audit, login_required
 from ..htmx import is_htmx, render
 from . import admin_bp, images, poster, service
@@ -41,6 +53,18 @@ class LinkForm(FlaskForm):
     visible_from = DateField(_l("Shown from"), validators=[Optional()])
     visible_until = DateField(_l("Shown until (this day included)"), validators=[Optional()])
     hidden = BooleanField(_l("Hidden: not shown on the kiosk"))
+    # Which link the preview draws (empty for a new one); the edit page's URL says it too.
+    link_id = HiddenField(filters=[lambda value: _uuid(value)])
+
+
+class VisibilityForm(FlaskForm):
+    """The hide/show button of a link's row: ``hidden`` is "1" to hide, "0" to show."""
+    hidden = HiddenField()
+
+
+class MoveForm(FlaskForm):
+    """The ↑ and ↓ buttons of a link's row: ``direction`` is "up" or "down"."""
+    direction = HiddenField()
 
 
 def role():
@@ -55,8 +79,26 @@ def links():
 
 
 def _link_table():
-    return render("admin/benefits/links.html", "link_table", links=list(BenefitLink.listed()),
-                  today=today(), role=role())
+    return render("admin/benefits/links.html", "link_table", role=role(),
+                  link_table_html=_link_table_html())
+
+
+# Where each form's CSRF token goes: the table is rendered once for every chair.
+CSRF_PLACEHOLDER = "\x00csrf\x00"
+
+
+def _link_table_html():
+    """The links as HTML (a QR address, labels and two forms a row): once per data
+    version, day (the schedule), role and language; the token is put in after."""
+    day = today()
+    key = ("benefit_link_table", day, role(), str(get_locale()), request.script_root)
+
+    def render_table():
+        return render_template("admin/benefits/_link_table.html",
+                               links=list(BenefitLink.listed()), today=day, role=role(),
+                               csrf_placeholder=Markup(CSRF_PLACEHOLDER))
+    html = data_version.cached(key, render_table)
+    return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 
 @admin_bp.route("/new", methods=["GET", "POST"])
@@ -164,10 +206,9 @@ def _chosen_logo(form, link, store):
 @login_required
 def preview():
     """The unsaved form as the kiosk would show it (htmx, on every change)."""
-    link = BenefitLink.get_or_none(BenefitLink.id == _uuid(request.form.get("link_id"))) \
-        or BenefitLink(owner=role())
     form = LinkForm()
     form.validate()
+    link = BenefitLink.get_or_none(BenefitLink.id == form.link_id.data) or BenefitLink(owner=role())
     if not (form.url.data or "").strip():
         return render("admin/benefits/_preview.html", preview_link=None, problems=[])
     fields = _checked_fields(form, link, store_logo=False)
@@ -188,7 +229,7 @@ def preview():
 def toggle_hidden(link_id):
     """Hide a link from the kiosk or show it again (a central link: at this station only)."""
     link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
-    hidden = request.form.get("hidden") == "1"
+    hidden = VisibilityForm().hidden.data == "1"
     service.set_hidden(link, hidden, role())
     audit("hide benefit link" if hidden else "show benefit link", link.title_zh)
     return _after_change()
@@ -199,7 +240,7 @@ def toggle_hidden(link_id):
 def move_link(link_id):
     """Move a link one place up or down on the kiosk."""
     link = BenefitLink.get_or_none(BenefitLink.id == link_id) or abort(404)
-    service.move(link, -1 if request.form.get("direction") == "up" else 1, role())
+    service.move(link, -1 if MoveForm().direction.data == "up" else 1, role())
     return _after_change()
 
 

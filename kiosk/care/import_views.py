@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import HiddenField
 
 from ..admin.auth import audit, current_admin, login_required
 from ..htmx import render
@@ -36,6 +37,11 @@ REASONS = {
 class EventUploadForm(FlaskForm):
     csv_file = FileField(_l("CSV file"),
                          validators=[FileRequired(message=_l("Choose a CSV file to upload."))])
+
+
+class ImportConfirmForm(FlaskForm):
+    """The preview's import button: ``token`` names the upload the chair has seen."""
+    token = HiddenField()
 
 
 def _pending():
@@ -83,7 +89,7 @@ def import_events():
 def import_confirm():
     """Record the rows the preview showed as new, checked again as the events are now."""
     pending, data = _pending()
-    if pending is None or request.form.get("token") != pending["token"]:
+    if pending is None or ImportConfirmForm().token.data != pending["token"]:
         flash(_("That upload has expired or was already imported. Please upload the file again."))
         return redirect(url_for("care_admin.import_events"), code=303)
     try:   # claimed for this request only: a double click must not import it twice

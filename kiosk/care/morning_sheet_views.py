@@ -1,9 +1,13 @@
 """The morning sheet in admin: the page, its PDF, the stored sheets, the daily time."""
 from datetime import date
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
+from wtforms import StringField
+from wtforms.validators import ValidationError
 
 from .. import data_version, pdf
 from ..admin.auth import audit, login_required
@@ -14,10 +18,20 @@ from .morning_sheet import build
 from .morning_sheet_pdf import render as render_pdf
 
 
-def _schedule_context():
+class ScheduleForm(FlaskForm):
+    """The daily time of the sheet; empty: no sheet made by itself."""
+    at = StringField(_l("Time (HH:MM)"), id="morning-at", render_kw={"type": "time"},
+                     filters=[lambda text: (text or "").strip()[:20]])
+
+    def validate_at(self, field):
+        if field.data and sheet_files.parse_time(field.data) is None:
+            raise ValidationError(_("Please enter a time like 07:30."))
+
+
+def _schedule_context(form=None):
     at = sheet_files.scheduled_time()
-    return {"schedule": at.strftime("%H:%M") if at else "", "stored": sheet_files.stored(),
-            "keep_days": sheet_files.KEEP_DAYS}
+    return {"form": form or ScheduleForm(formdata=None, at=at.strftime("%H:%M") if at else ""),
+            "stored": sheet_files.stored(), "keep_days": sheet_files.KEEP_DAYS}
 
 
 @admin_bp.get("/morning-sheet", endpoint="morning_sheet")
@@ -53,15 +67,13 @@ def stored_morning_sheet(day):
 @login_required
 def morning_sheet_schedule():
     """Set (HH:MM) or clear the time at which the sheet is made each morning."""
-    text = (request.form.get("at") or "").strip()
-    at = sheet_files.parse_time(text)
-    if text and at is None:
-        return render("admin/care/morning_sheet.html", **_sheet(),
-                      schedule_error=_("Please enter a time like 07:30."),
-                      **dict(_schedule_context(), schedule=text[:20])), 422
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        return render("admin/care/morning_sheet.html", **_sheet(), **_schedule_context(form)), 422
+    at = sheet_files.parse_time(form.at.data)
     sheet_files.set_scheduled_time(at)
     audit("morning sheet time", "", at.strftime("%H:%M") if at else "off")
-    flash(_("The morning sheet will be made each day at %(time)s.", time=text) if at
+    flash(_("The morning sheet will be made each day at %(time)s.", time=form.at.data) if at
           else _("The morning sheet is no longer made by itself."))
     return redirect(url_for("care_admin.morning_sheet"), code=303)
 

@@ -2,7 +2,7 @@
 from flask import abort, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..admin.auth import audit, login_required
@@ -17,6 +17,11 @@ class StationForm(FlaskForm):
     enterprise = StringField(_l("Enterprise"), validators=[DataRequired(), Length(max=120)])
     address = StringField(_l("Address"), validators=[Length(max=200)])
     active = BooleanField(_l("Active (may sync)"), default=True)
+
+
+class RotateSecretForm(FlaskForm):
+    """The station page's second form: ``action`` is "rotate" to issue a new secret."""
+    action = HiddenField()
 
 
 def _stations():
@@ -52,7 +57,7 @@ def station(station_id):
     issued = None
     status = 200
     if request.method == "POST":
-        if request.form.get("action") == "rotate":
+        if RotateSecretForm().action.data == "rotate":
             secret = registry.rotate_secret(station)
             audit("new station secret", station.id, station.name)
             issued = {"station": station, "secret": secret, "url": request.host_url.rstrip("/")}

@@ -43,10 +43,10 @@ def _read_workshops_with_teams():
 def pinyin_key(name):
     """A name's sort key in pinyin order, as a Chinese list of names is read (张 after 王,
     not by code point). Kept per name: names change far less often than grids are shown.
-    pypinyin is imported here, not at start: 55 MiB and 150 ms a kiosk pays only once a
-    grid is shown."""
-    from pypinyin import lazy_pinyin
-    return lazy_pinyin(name)
+    Read from the keyboard's word list (its readings are pypinyin's), not pypinyin: that
+    was 45 MiB in every kiosk process only to sort names (issue 15)."""
+    from ..pinyin import dictionary
+    return dictionary.shared().reading(name)
 
 
 @dataclass(frozen=True, slots=True)

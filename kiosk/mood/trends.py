@@ -2,8 +2,9 @@
 from datetime import date, timedelta
 
 from babel.dates import get_day_names
-from flask import abort, request
+from flask import abort, render_template, request
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from .. import data_version
 from ..admin.auth import login_required
@@ -32,12 +33,24 @@ def trends():
                                lambda: team_trends(list(Team.listed()), day))
     selected = next((t for t in rows if str(t.team.id) == request.args.get("team")),
                     rows[0] if rows else None)
-    columns = (daily_columns(selected.series, MOODS, shares) if selected else [])
     query = request.args.get("q", "").strip()[:40]
     found = list(Member.search(query).limit(20)) if query else []
-    return render("admin/mood/trends.html", "members", rows=rows, selected=selected,
-                  columns=columns, chart_width=len(columns) * COLUMN_WIDTH,
-                  share_bar=share_bar, moods=MOODS, q=query, found=found, day=day)
+    return render("admin/mood/trends.html", "members", q=query, found=found, day=day,
+                  charts_html=_charts_html(rows, selected, day))
+
+
+def _charts_html(rows, selected, day):
+    """The shares and the daily chart as HTML: some 4,000 Babel lookups and chart
+    columns, so once per data version, day, selected team and language."""
+    key = ("team_trends_html", day, selected and selected.team.id, str(get_locale()),
+           request.script_root)
+
+    def render_charts():
+        columns = daily_columns(selected.series, MOODS, shares) if selected else []
+        return Markup(render_template(
+            "admin/mood/_trend_charts.html", rows=rows, selected=selected, columns=columns,
+            chart_width=len(columns) * COLUMN_WIDTH, share_bar=share_bar, moods=MOODS))
+    return data_version.cached(key, render_charts)
 
 
 @admin_bp.get("/member/<uuid:member_id>")

@@ -44,7 +44,8 @@ def candidates():
 @click.option("--words", default=None, type=int, help="How many words of 2–4 characters to keep.")
 def build_words_command(words):
     """Rebuild the keyboard's word list (kiosk/pinyin/words.tsv.gz) from jieba and pypinyin."""
-    from . import build
+    from . import build, index
     rows = build.build_rows(multi_char_words=words or build.MULTI_CHAR_WORDS)
     build.write_rows(rows)
-    click.echo(f"Wrote {len(rows)} words to {build.WORDS_FILE}")
+    index.ensure()
+    click.echo(f"Wrote {len(rows)} words to {build.WORDS_FILE} and its index {index.INDEX_FILE}")

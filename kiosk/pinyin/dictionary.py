@@ -8,23 +8,24 @@ those whose tokens are all full syllables before abbreviated ones, then by
 frequency; after them, words for the first part of the letters, so a worker
 can pick 生活 from ``shenghuokunnan`` and go on with ``kunnan``.
 
-Pure Python with no Flask import; loaded once per process (about half a second).
+Pure Python with no Flask import; the words are read from a SQLite index
+(``index.py``), opened once per process.
 """
-import gzip
-import hashlib
 import math
-import sys
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
-from .build import MAX_WORD_CHARS, WORDS_FILE
+from . import index
+from .build import MAX_WORD_CHARS, SEPARATOR, WORDS_FILE
 
 MAX_QUERY = 40
 INITIALS = frozenset("b p m f d t n l g k h j q x zh ch sh r z c s y w".split())
 # How many matches one run of tokens contributes; the lists are frequency-sorted,
 # so the scan stops early and a query costs a few milliseconds.
 PER_RUN = 40
+# How many lookups (a run's words) are kept between queries.
+LOOKUPS = 4096
 
 
 @dataclass(frozen=True)
@@ -47,21 +48,70 @@ def normalise(query):
 
 
 class PinyinDictionary:
-    def __init__(self, rows, version=""):
-        """``rows``: (word, syllables, frequency), most frequent first."""
-        self.version = version
-        self.by_syllables = defaultdict(list)
-        self.by_initials = defaultdict(list)
-        self.syllables = set()
-        total = 0
-        for word, syllables, freq in rows:
-            entry = (word, syllables, freq)
-            self.by_syllables[syllables].append(entry)
-            self.by_initials["".join(s[0] for s in syllables)].append(entry)
-            self.syllables.update(syllables)
-            total += freq
+    def __init__(self, conn, lookups=LOOKUPS):
+        """``conn``: the word list's SQLite index (``index.open_index``), read-only;
+        ``lookups``: how many of the latest lookups are kept."""
+        self._conn = conn
+        # One connection for every thread: each query is a short index scan, and one page
+        # cache (not one per waitress thread) keeps the process small.
+        self._lock = threading.Lock()
+        conn.execute("PRAGMA cache_size = -1024")   # KiB: the hot pages of the indexes
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+        self.version = meta["version"]
+        self.syllables = frozenset(meta["syllables"].split())
         self.prefixes = {s[:i] for s in self.syllables for i in range(1, len(s) + 1)}
-        self.log_total = math.log(max(total, 1))
+        self.log_total = float(meta["log_total"])
+        # Typing goes letter by letter, and each query asks again for most of the last
+        # one's runs: the latest lookups are kept (bounded; most of them find nothing).
+        self._by_syllables = lru_cache(maxsize=lookups)(self._by_syllables)
+        self._by_beginnings = lru_cache(maxsize=lookups)(self._by_beginnings)
+
+    def _entries(self, sql, params):
+        with self._lock:
+            rows = self._conn.execute(sql, params).fetchall()
+        return tuple((word, tuple(syllables.split(SEPARATOR)), freq)
+                     for word, syllables, freq in rows)
+
+    def _by_syllables(self, key):
+        """The most frequent words read exactly ``key`` (a tuple of syllables)."""
+        return self._entries("SELECT word, syllables, freq FROM words WHERE syllables = ? "
+                             "ORDER BY rank LIMIT ?", (SEPARATOR.join(key), PER_RUN))
+
+    def _by_beginnings(self, key):
+        """The most frequent words whose syllables begin, one by one, with ``key``'s: as
+        many syllables as ``key`` has (the initials say so), so no ``*`` of the pattern
+        can reach past a separator."""
+        pattern = SEPARATOR.join(k + "*" for k in key)
+        return self._entries("SELECT word, syllables, freq FROM words WHERE initials = ? "
+                             "AND syllables GLOB ? ORDER BY rank LIMIT ?",
+                             ("".join(k[0] for k in key), pattern, PER_RUN))
+
+    def reading(self, text):
+        """``text``'s syllables as a list, for sorting names in pinyin order: at each place
+        the longest listed word (its usual reading), else the character as it is; what is
+        not Chinese stays as it is, a run of it one item (as pypinyin's ``lazy_pinyin``)."""
+        syllables, pos = [], 0
+        while pos < len(text):
+            if not _is_han(text[pos]):
+                end = pos
+                while end < len(text) and not _is_han(text[end]):
+                    end += 1
+                syllables.append(text[pos:end])
+                pos = end
+                continue
+            for size in range(min(MAX_WORD_CHARS, len(text) - pos), 0, -1):
+                with self._lock:
+                    found = self._conn.execute(
+                        "SELECT syllables FROM words WHERE word = ? ORDER BY rank LIMIT 1",
+                        (text[pos:pos + size],)).fetchone()
+                if found:
+                    syllables.extend(found[0].split(SEPARATOR))
+                    pos += size
+                    break
+            else:
+                syllables.append(text[pos])
+                pos += 1
+        return syllables
 
     # --- tokens -------------------------------------------------------------
     def _tokens_at(self, text, start):
@@ -94,16 +144,8 @@ class PinyinDictionary:
     def _matches(self, run, cache):
         key = tuple(t.text for t in run)
         if key not in cache:
-            if all(t.full for t in run):
-                cache[key] = self.by_syllables.get(key, [])[:PER_RUN]
-            else:
-                found = []
-                for entry in self.by_initials.get("".join(k[0] for k in key), ()):
-                    if all(s.startswith(k) for s, k in zip(entry[1], key, strict=False)):
-                        found.append(entry)
-                        if len(found) == PER_RUN:
-                            break
-                cache[key] = found
+            cache[key] = (self._by_syllables(key) if all(t.full for t in run)
+                          else self._by_beginnings(key))
         return cache[key]
 
     # --- candidates ---------------------------------------------------------
@@ -157,29 +199,22 @@ _loaded = None
 _lock = threading.Lock()
 
 
-def load(path=WORDS_FILE):
-    """Read the shipped word list: rows of word, apostrophe-joined syllables, frequency."""
-    with open(path, "rb") as fh:
-        raw = fh.read()
-    # 79,000 words share some 400 syllables and far fewer syllable tuples than words:
-    # one object each instead of a copy per word keeps the kiosk's memory down (issue 15).
-    readings = {}
+def _is_han(char):
+    return "\u4e00" <= char <= "\u9fff"
 
-    def rows():
-        for line in gzip.decompress(raw).decode("utf-8").splitlines():
-            word, syllables, freq = line.split("\t")
-            reading = readings.get(syllables)
-            if reading is None:
-                reading = readings[syllables] = tuple(sys.intern(s) for s in syllables.split("'"))
-            yield word, reading, int(freq)
-    return PinyinDictionary(rows(), version=hashlib.sha256(raw).hexdigest()[:16])
+
+def load(path=WORDS_FILE, index_file=None):
+    """The word list at ``path`` (rows of word, apostrophe-joined syllables, frequency),
+    read through its SQLite index at ``index_file`` (built there when missing or stale),
+    or through one built in memory."""
+    return PinyinDictionary(index.open_index(path, index_file))
 
 
 def shared():
-    """The process-wide dictionary, loaded on first use (not at app start)."""
+    """The process-wide dictionary, opened on first use (not at app start)."""
     global _loaded
     if _loaded is None:
         with _lock:
             if _loaded is None:
-                _loaded = load()
+                _loaded = load(WORDS_FILE, index.INDEX_FILE)
     return _loaded

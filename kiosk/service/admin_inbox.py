@@ -17,8 +17,8 @@ from ..admin.auth import audit, current_admin, login_required
 from ..htmx import redirect_to, render
 from ..models import AdminUser
 from . import admin_bp as bp
-from . import categories, lifecycle, queries, receipt
-from .inputs import REPLY_MAX, clean_text
+from . import categories, lifecycle, queries
+from .forms import EventForm, FindForm
 from .models import ASSIGNED, DECLINED, INTERNAL_NOTE, PUBLIC_REPLY, STATUS_EVENTS, STATUSES, ServiceRequest
 
 
@@ -42,7 +42,8 @@ def find_by_code():
     A POST: the code is the worker's key, and a GET would put it in the URL, the
     browser history and any access log on the way.
     """
-    code = receipt.normalise(request.form.get("code", ""))
+    form = FindForm()
+    code = form.code.data if form.validate_on_submit() else None
     found = ServiceRequest.get_or_none(ServiceRequest.receipt_code == code) if code else None
     if found is not None:
         return redirect_to(url_for(".detail", request_id=found.id))
@@ -108,30 +109,25 @@ def detail(request_id):
 def act(request_id):
     """Add an event: a status change, a public reply, an internal note, an assignment."""
     found = _request_or_404(request_id)
-    kind = request.form.get("kind", "")
-    text = clean_text(request.form.get("text", ""), REPLY_MAX)
-    if kind == ASSIGNED:
-        staff = AdminUser.get_or_none((AdminUser.username == request.form.get("assignee", ""))
-                                      & AdminUser.active)
-        if staff is None:
-            return _render_detail(found, error=_("Please choose a staff member."), kind=kind), 422
-        text = staff.username
+    form = EventForm()
+    if not form.validate_on_submit():
+        return _render_detail(found, form, error=form.error()), 422
+    kind = form.kind.data
     admin = current_admin()
     try:
         found = lifecycle.add_event(found.id, kind, actor=admin.username, origin=handler(),
-                                    text=text)
+                                    text=form.text.data)
     except lifecycle.NotYours:
         return _render_detail(found, error=_("This request is handled by the city federation; "
                                              "it cannot be changed here.")), 422
     except lifecycle.ReasonRequired:
-        return _render_detail(found, error=_("Please give the worker a reason for declining."),
-                              kind=kind, text=text), 422
+        return _render_detail(found, form, error=_("Please give the worker a reason for "
+                                                   "declining.")), 422
     except lifecycle.TextRequired:
-        return _render_detail(found, error=_("Please write the text first."),
-                              kind=kind, text=text), 422
+        return _render_detail(found, form, error=_("Please write the text first.")), 422
     except lifecycle.NotAllowed:
-        return _render_detail(found, error=_("That step is not possible from the request's "
-                                             "current status."), kind=kind, text=text), 422
+        return _render_detail(found, form, error=_("That step is not possible from the "
+                                                   "request's current status.")), 422
     # The text stays in the request's own history; the audit log says who did what.
     audit(f"service request {kind}", short_ref(found))
     return _render_detail(found, saved=kind)
@@ -142,14 +138,15 @@ def short_ref(found):
     return str(found.id)[:8].upper()
 
 
-def _render_detail(found, error=None, saved=None, kind="", text=""):
+def _render_detail(found, form=None, error=None, saved=None):
+    """The request's page; ``form`` is an action that failed, drawn again as it was typed."""
     ours = found.handled_by == handler()
     events = lifecycle.history(found)
     config = categories.config(found.category)
     due_at = (found.awaiting_since + timedelta(days=config.deadline_days)
               if found.awaiting_since else None)
     return render("admin/service/detail.html", "workbench", sr=found, events=events,
-                  ours=ours, error=error, saved=saved, form_kind=kind, form_text=text,
+                  ours=ours, error=error, saved=saved, form=form or EventForm(formdata=None),
                   next_statuses=lifecycle.NEXT_STATUS.get(found.status, ()),
                   staff=list(AdminUser.select().where(AdminUser.active)
                              .order_by(AdminUser.username)),

@@ -3,8 +3,10 @@ the urgent words, the crisis words and help contacts, and the statistics page
 with its CSV export."""
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, request, url_for
+from flask import Response, current_app, flash, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from .. import data_version
 from ..admin.auth import audit, login_required
@@ -13,24 +15,8 @@ from ..htmx import redirect_to, render
 from ..models import Setting, utcnow
 from . import admin_bp as bp
 from . import categories, crisis, stats
-from .inputs import clean_line, clean_text
+from .forms import request_settings_form, saved_settings
 from .models import CategorySetting, ServiceRequest
-
-MAX_DEADLINE_DAYS = 60
-MAX_URGENT_WORDS = 100
-MAX_CONTACT_CHARS = 60
-
-
-def _word_list(name):
-    words = [clean_line(w, 20) for w in clean_text(request.form.get(name, ""),
-                                                   4000).splitlines()]
-    return list(dict.fromkeys(w for w in words if w))
-
-
-def _crisis_values():
-    contacts = crisis.contacts()
-    return {"words": "\n".join(crisis.words()), "hotline": contacts.hotline,
-            "office_place": contacts.office_place, "office_phone": contacts.office_phone}
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -38,70 +24,26 @@ def _crisis_values():
 def settings():
     """Who handles each category, its first-response deadline and preset topics."""
     configs = categories.configs()
-    errors, values = {}, {}
-    urgent_text = "\n".join(categories.urgent_words())
-    crisis_values = _crisis_values()
-    if request.method == "POST":
-        for config in configs:
-            key = config.key
-            handled_by = request.form.get(f"{key}-handled_by", "")
-            days_text = request.form.get(f"{key}-deadline_days", "").strip()
-            topics_text = clean_text(request.form.get(f"{key}-topics", ""), 4000)
-            topics = [clean_line(t, categories.MAX_TOPIC_CHARS) for t in topics_text.splitlines()]
-            topics = list(dict.fromkeys(t for t in topics if t))
-            values[key] = {"handled_by": handled_by, "deadline_days": days_text,
-                           "topics": "\n".join(topics)}
-            if handled_by not in categories.HANDLERS:
-                errors[f"{key}-handled_by"] = _("Choose who handles it.")
-            if not (days_text.isdigit() and 1 <= int(days_text) <= MAX_DEADLINE_DAYS):
-                errors[f"{key}-deadline_days"] = _("A whole number of days from 1 to %(max)d.",
-                                                   max=MAX_DEADLINE_DAYS)
-            if len(topics) > categories.MAX_TOPICS:
-                errors[f"{key}-topics"] = _("At most %(count)d topics.", count=categories.MAX_TOPICS)
-        words = _word_list("urgent_words")
-        urgent_text = "\n".join(words)
-        if len(words) > MAX_URGENT_WORDS:
-            errors["urgent_words"] = _("At most %(count)d words.", count=MAX_URGENT_WORDS)
-        # A form without the crisis part (an older page) leaves it as it is.
-        crisis_words = (_word_list("crisis_words") if "crisis_words" in request.form
-                        else crisis.words())
-        crisis_values = {"words": "\n".join(crisis_words)}
-        for name in ("hotline", "office_place", "office_phone"):
-            field = f"crisis_{name}"
-            crisis_values[name] = (clean_line(request.form.get(field, ""), MAX_CONTACT_CHARS)
-                                   if field in request.form else _crisis_values()[name])
-        if not crisis_words:
-            errors["crisis_words"] = _("Keep at least one word: a worker in despair must be "
-                                       "answered.")
-        elif len(crisis_words) > crisis.MAX_WORDS:
-            errors["crisis_words"] = _("At most %(count)d words.", count=crisis.MAX_WORDS)
-        if not errors:
-            with write_transaction():
-                for key, value in values.items():
-                    (CategorySetting.insert(key=key, handled_by=value["handled_by"],
-                                            deadline_days=int(value["deadline_days"]),
-                                            topics=value["topics"])
-                     .on_conflict(conflict_target=[CategorySetting.key],
-                                  update={CategorySetting.handled_by: value["handled_by"],
-                                          CategorySetting.deadline_days: int(value["deadline_days"]),
-                                          CategorySetting.topics: value["topics"]})
-                     .execute())
-                Setting.set_value(categories.URGENT_WORDS_SETTING, urgent_text)
-                crisis.save(crisis_words, crisis_values["hotline"],
-                            crisis_values["office_place"], crisis_values["office_phone"])
-            audit("service request settings")
-            flash(_("Settings saved. New requests follow them from now on."))
-            return redirect_to(url_for(".settings"))
-    else:
-        for config in configs:
-            values[config.key] = {"handled_by": config.handled_by,
-                                  "deadline_days": str(config.deadline_days),
-                                  "topics": "\n".join(getattr(t, "line", None) or str(t)
-                                                       for t in config.topics)}
-    response = render("admin/service/settings.html", configs=configs, values=values,
-                      errors=errors, urgent_text=urgent_text, crisis_values=crisis_values,
-                      default_hotline=crisis.DEFAULT_HOTLINE, max_days=MAX_DEADLINE_DAYS)
-    return (response, 422) if errors else response
+    form = request_settings_form(configs, saved_settings(configs))
+    if form.validate_on_submit():
+        with write_transaction():
+            for config, part in form.category_parts(configs):
+                value = {CategorySetting.handled_by: part.handled_by.data,
+                         CategorySetting.deadline_days: int(part.deadline_days.data),
+                         CategorySetting.topics: part.topics.data}
+                (CategorySetting.insert({CategorySetting.key: config.key, **value})
+                 .on_conflict(conflict_target=[CategorySetting.key], update=value)
+                 .execute())
+            Setting.set_value(categories.URGENT_WORDS_SETTING, form.urgent_words.data)
+            crisis.save(form.crisis_words.data.splitlines(), form.crisis_hotline.data,
+                        form.crisis_office_place.data, form.crisis_office_phone.data)
+        audit("service request settings")
+        flash(_("Settings saved. New requests follow them from now on."))
+        return redirect_to(url_for(".settings"))
+    response = render("admin/service/settings.html", form=form,
+                      parts=form.category_parts(configs), handlers=form.handler_choices(),
+                      default_hotline=crisis.DEFAULT_HOTLINE)
+    return (response, 422) if form.errors else response
 
 
 def _months_arg():
@@ -127,9 +69,18 @@ def _report(months):
 def statistics():
     """Requests by category and month, share resolved, median times, satisfaction."""
     months = _months_arg()
-    report = _report(months)
-    return render("admin/service/statistics.html", report=report, months=months,
-                  labels={c.key: c.name for c in categories.CATEGORIES})
+    return render("admin/service/statistics.html", months=months,
+                  report_html=_report_html(months))
+
+
+def _report_html(months):
+    """The figures as HTML: a cell per category and month, each with its Babel lookups,
+    cost more to render than the cached report; once per version, period, language and
+    minute, as the inbox's rows."""
+    key = ("request_statistics_html", months, str(get_locale()), data_version.minute())
+    return data_version.cached(key, lambda: Markup(render_template(
+        "admin/service/_statistics_report.html", report=_report(months),
+        labels={c.key: c.name for c in categories.CATEGORIES})))
 
 
 @bp.get("/statistics.csv")

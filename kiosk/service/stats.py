@@ -11,6 +11,7 @@ import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 
 from .models import RESOLVED
 
@@ -46,11 +47,13 @@ class Group:
     def resolved_share(self):
         return self.resolved / self.total if self.total else None
 
-    @property
+    # Sorting thousands of durations is the costly part: once per Group, read only after
+    # compute() has added every row.
+    @cached_property
     def median_first_response_hours(self):
         return statistics.median(self.first_response) / 3600 if self.first_response else None
 
-    @property
+    @cached_property
     def median_resolution_hours(self):
         return statistics.median(self.resolution) / 3600 if self.resolution else None
 
