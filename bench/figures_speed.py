@@ -18,6 +18,7 @@ day still open, 10,000 service requests over a year and the demo benefit links.
 import http.client
 import os
 import random
+import secrets
 import subprocess
 import sys
 import threading
@@ -170,8 +171,10 @@ def _admin_paths(app):
 
 
 def run(h):
+    # MOOD_CHECKIN_MIN_SECONDS=0: every check-in of the load is a real change of mood
+    # (the default 3 s would refuse most of them as repeated taps, and measure no write).
     app = h.app(KIOSK_IDENTIFIED_SECONDS=3600, MOOD_AUTO_HOME_SECONDS=3600,
-                SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE=10 ** 9)
+                SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE=10 ** 9, MOOD_CHECKIN_MIN_SECONDS=0)
     started = time.perf_counter()
     workshop_id, big_team, small_team, staff = _fill(app)
     from bench.figures_service_requests import _fill as fill_requests
@@ -187,7 +190,10 @@ def run(h):
         chair = {"Cookie": _cookie(app, {"admin_id": admin.id, "admin_gen": 0,
                                          "admin_since": time.time(),
                                          "admin_seen": time.time() + 3600})}
-        receipt = {"Cookie": _cookie(app, {"draft": {"receipt": filed.receipt_code}})}
+        # A worker who has just filed a request: the session has its CSRF secret (the
+        # form's), as a browser's would; without one every page would set a new session.
+        receipt = {"Cookie": _cookie(app, {"draft": {"receipt": filed.receipt_code},
+                                           "csrf_token": secrets.token_hex(20)})}
     visitor = _visitor(h, app)
     h._print(f"    (data: {MEMBERS:,} members, 90 days of check-ins, a year of counts, "
              f"10,000 requests; filled in {time.perf_counter() - started:.1f} s)")

@@ -6,7 +6,7 @@ import pytest
 
 from kiosk.db import db
 
-from .conftest import make_app, unstamped
+from .conftest import chair_client, make_app, unstamped
 from .factories import make_checkin, make_member, make_request, make_team, make_workshop
 
 pytestmark = pytest.mark.usefixtures("app")
@@ -136,6 +136,86 @@ def test_a_follow_up_and_a_new_request_show_on_the_admin_pages_at_once(admin):
     assert admin.get("/admin/service/statistics").get_data(as_text=True) != before
     assert "食堂饭菜" not in inbox
     assert "食堂饭菜" in admin.get("/admin/service/").get_data(as_text=True)
+
+
+def reaching_flask(app):
+    """The paths of the requests that reached Flask (one answered in front of it never does)."""
+    from flask import request, request_started
+    paths = []
+
+    def started(sender, **extra):
+        paths.append(request.path)
+
+    request_started.connect(started, app, weak=False)
+    return paths
+
+
+def test_a_page_answered_in_front_of_flask_is_the_page_flask_sent_with_its_headers(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    team = make_team(name="车工五班")
+    make_member(name="钱进", team=team, photo_consent=True)
+    flask_saw = reaching_flask(app)
+    client = app.test_client()
+    board = f"/mood/board/team/{team.id}"
+    client.get(board)  # the first page sets the session (its CSRF secret)
+    from_flask = client.get(board)
+    assert len(flask_saw) == 2
+    answered_in_front = client.get(board)
+    assert len(flask_saw) == 2
+    assert answered_in_front.get_data() == from_flask.get_data()
+    assert answered_in_front.headers.to_wsgi_list() == from_flask.headers.to_wsgi_list()
+    assert "default-src 'self'" in answered_in_front.headers["Content-Security-Policy"]
+    # A write is on the next page at once: the answer kept in front is for the old data.
+    make_checkin(make_member(name="孔明", team=team, photo_consent=True), "happy")
+    assert "孔明" in zone(client.get(board).get_data(as_text=True), "happy")
+    assert len(flask_saw) == 3
+
+
+def test_each_visitor_gets_their_own_token_from_a_page_answered_in_front_of_flask(tmp_path):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    team = make_team()
+    member = make_member(team=team)
+    flask_saw = reaching_flask(app)
+    grid = f"/identify/team/{team.id}"
+    first, second = app.test_client(), app.test_client()
+    for visitor in (first, second, first, second):
+        visitor.get(grid)
+    assert len(flask_saw) == 4
+    mine = csrf_tokens(first.get(grid).get_data(as_text=True))
+    theirs = csrf_tokens(second.get(grid).get_data(as_text=True))
+    assert len(flask_saw) == 4
+    assert len(mine) == 1 and len(theirs) == 1 and mine != theirs
+    response = second.post("/identify/member", data={"member_id": str(member.id),
+                                                      "csrf_token": theirs.pop()})
+    assert response.status_code in (200, 303)
+
+
+def test_an_identified_worker_or_an_admin_session_always_reaches_flask(tmp_path):
+    app = make_app(tmp_path, KIOSK_IDENTIFIED_SECONDS=3600)
+    member = make_member(name="孙丽", team=make_team())
+    worker = app.test_client()
+    worker.post("/identify/code", data={"code": member.staff_no, "method": "keypad"})
+    chair = chair_client(app)
+    flask_saw = reaching_flask(app)
+    for visitor in (worker, chair):
+        for _ in range(3):
+            assert visitor.get("/").status_code == 200
+    assert flask_saw == ["/"] * 6
+
+
+def test_a_visitor_gets_from_memory_the_token_of_the_page_rendered_for_them(tmp_path, monkeypatch):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    team = make_team()
+    make_member(team=team)
+    client = app.test_client()
+    grid = f"/identify/team/{team.id}"
+    rendered = csrf_tokens(client.get(grid).get_data(as_text=True))
+    # A token signed a few seconds later differs: the page from memory must not sign anew.
+    from itsdangerous.timed import TimestampSigner
+    later = TimestampSigner.get_timestamp(TimestampSigner("x")) + 5
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: later)
+    for _ in range(3):
+        assert csrf_tokens(client.get(grid).get_data(as_text=True)) == rendered
 
 
 # --- admin sections kept per data version (issue 15: every admin page ≤ 5 ms) ---------

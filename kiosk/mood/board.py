@@ -25,15 +25,24 @@ from collections import OrderedDict
 
 from flask import abort, current_app, render_template, request, url_for
 from flask_babel import get_locale
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from ..db import db
 from ..htmx import is_htmx, render
 from ..models import utcnow
 from ..page_cache import cacheable_page
 from ..tiles import board_strips
 from . import bp, station_tz, today
 from . import settings as mood_settings
-from .board_data import board, board_version, listed_team, listed_workshop, overview, workshop_teams
+from .board_data import (
+    KeptBoards,
+    board,
+    board_version,
+    listed_team,
+    listed_workshop,
+    overview,
+    workshop_teams,
+)
 from .moods import MOODS
 from .retention import run_daily_if_due
 
@@ -41,6 +50,9 @@ TEMPLATE = "mood/board.html"
 # A roster change made without saving ``updated_at`` (a bulk update) still
 # reaches the boards within this many seconds (MOOD_BOARD_MAX_AGE_SECONDS).
 MAX_AGE_SECONDS = 60
+# The first cards of a zone (what a screen shows at once) load eagerly, the rest of a
+# long kiosk board when scrolled to.
+EAGER_CARDS = 30
 
 
 class ZonesCache:
@@ -67,6 +79,9 @@ class ZonesCache:
 
 
 zones_cache = ZonesCache()
+# The roster's cards and today's moods behind every board (a miss after a check-in
+# reads the one row that changed and renders no card again).
+kept_boards = KeptBoards()
 
 
 def _version(day):
@@ -156,25 +171,81 @@ def _board(title, teams, scope, scope_id, wall):
         return "", 204
     zones_html = zones_cache.get(digest)
     if zones_html is None:
-        shown = teams()
-        data = board(shown, day)
+        kept = kept_boards.at((getattr(db.obj, "database", None), *version[4:]))
+        shown = kept.per_roster(("teams", scope, scope_id), teams)
+        data = board(shown, day, kept)
         if settings.hide_upset_on_boards:
             data.hide_upset()
         # The strips (本月寿星) go in the cached fragment: the version changes with the
         # day and with every roster edit, which is all that changes them.
-        strips = board_strips(current_app, [team.id for team in shown])
-        zones_html = Markup(_render_zones(data, digest, show_team=scope == "workshop",
-                                          strips=strips))
+        strips = kept.per_roster(
+            ("strips", scope, scope_id, day),
+            lambda: board_strips(current_app, [team.id for team in shown]))
+        zones_html = _render_zones(data, digest, show_team=scope == "workshop", strips=strips)
         zones_cache.put(digest, zones_html)
     if is_htmx() and request.args.get("since") is not None:
         request._renders_fragment = True
         return zones_html
-    return render(TEMPLATE, None, title=title, day=day, zones_html=zones_html, wall=wall,
+    page = render(TEMPLATE, None, title=title, day=day, zones_html=Markup(_SLOT), wall=wall,
                   poll_seconds=_poll_seconds(), now=now, **_wall_settings())
+    return _fill_slots(page, [zones_html])
+
+
+# Where a long piece of HTML goes into the template around it: passed through Jinja's
+# blocks and macros, 300 KiB of cards would be copied at every level; joined into the
+# rendered text instead, it is copied once.
+_SLOT = "\x00kiosk-slot\x00"
+
+
+def _fill_slots(html, pieces):
+    """``html`` with each slot replaced by its piece (a list of strings), in order."""
+    parts = html.split(_SLOT)
+    if len(parts) != len(pieces) + 1:   # a slot swallowed or doubled by the template
+        raise RuntimeError("a board template lost a slot")
+    out = [parts[0]]
+    for piece, after in zip(pieces, parts[1:], strict=True):
+        out.extend(piece if isinstance(piece, list) else (piece,))
+        out.append(after)
+    return "".join(out)
 
 
 def _render_zones(data, digest, show_team, strips=()):
     """The zones fragment; photo URLs are joined from a prefix (1,000 url_for calls add up)."""
     photo_prefix = url_for("roster.photo", member_id=uuid.UUID(int=0)).rsplit("/", 1)[0] + "/"
-    return render_template("mood/_zones.html", board=data, digest=digest, moods=MOODS,
-                           show_team=show_team, photo_prefix=photo_prefix, strips=strips)
+
+    zones = []
+
+    def cards_html(zone):
+        zones.append(zone)
+        return Markup(_SLOT)
+
+    html = render_template("mood/_zones.html", board=data, digest=digest, moods=MOODS,
+                           cards_html=cards_html, strips=strips)
+    pieces = []
+    for zone in zones:
+        cards = []
+        for index, card in enumerate(zone.cards, 1):
+            way = (show_team, index > EAGER_CARDS, photo_prefix)
+            card_html = card.rendered.get(way)
+            if card_html is None:
+                card_html = card.rendered[way] = _card_html(card, *way)
+            cards.append(card_html)
+        pieces.append(cards)
+    return _fill_slots(html, pieces)
+
+
+def _card_html(card, show_team, lazy, photo_prefix):
+    """One photo card (escaped as the template would): a workshop board has 1,000 of
+    them, and a card rendered once serves every board it is on until the roster changes."""
+    member_id, name = escape(card.member_id), escape(card.name)
+    digest = escape(card.photo_digest or "")
+    if card.photo_digest:
+        loading = ' loading="lazy"' if lazy else ""
+        face = (f'<img src="{escape(photo_prefix)}{member_id}.jpg?v={digest}" alt="" width="160"'
+                f' height="160"{loading} decoding="async">')
+    else:
+        face = f'<span class="mood-card-initial" aria-hidden="true">{escape(card.name[:1])}</span>'
+    team = (f'<span class="mood-card-team">{escape(card.team_name)}</span>' if show_team
+            else "")
+    return (f'<span class="mood-card" data-card="{member_id}" data-card-version="{digest}|{name}">'
+            f'{face}<span class="mood-card-name">{name}</span>{team}</span>\n')

@@ -80,7 +80,7 @@ def checkin():
         return render(TEMPLATE, "panel", state="choose", member=member, current=current,
                       moods=MOODS, error=_("Please tap one of the three weather buttons.")), 422
     try:
-        record, _changed = record_checkin(member.id, mood, tz=station_tz(),
+        record, changed = record_checkin(member.id, mood, tz=station_tz(),
                                           day_start_hour=settings.day_start_hour,
                                           method=identified_method(),
                                           min_interval=current_app.config.get(
@@ -90,6 +90,8 @@ def checkin():
     run_daily_if_due(station_tz(), settings=settings)
     if not is_htmx():
         return redirect_to(url_for("mood.done", checkin_id=record.id))
+    if changed:
+        member.team = record.team   # read with the member in the check-in, its workshop too
     return _render_done(member, record, animate=True)
 
 
@@ -119,9 +121,10 @@ def talk():
 
 
 def _render_done(member, record, animate=False):
-    # One query for the member with their team and workshop, shown on the screen.
-    member = (Member.select(Member, Team, Workshop).join(Team).join(Workshop)
-              .where(Member.id == member.id).get())
+    if "team" not in member.__rel__:
+        # One query for the member with their team and workshop, shown on the screen.
+        member = (Member.select(Member, Team, Workshop).join(Team).join(Workshop)
+                  .where(Member.id == member.id).get())
     counts = today_counts_for_member_team(member, record.shift_day)
     seconds = current_app.config.get("MOOD_AUTO_HOME_SECONDS", AUTO_HOME_SECONDS)
     if record.mood == UPSET and not record.wants_talk:

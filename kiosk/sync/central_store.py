@@ -211,8 +211,8 @@ def accept_batch(station_id, kind_name, records, window=DEFAULT_CLOCK_WINDOW):
     return acked, conflicts
 
 
-LEDGER_COLUMNS = ("id", "kind", "station", "parent_id", "version", "digest", "data", "orphan",
-                  "received_at", "updated_at")
+# A ledger row's own columns; its kind, station and times are the push's (sent once).
+LEDGER_COLUMNS = ("id", "parent_id", "version", "digest", "data", "orphan")
 # What the ingest reads back of a stored record (its data only when a rule needs it).
 Stored = namedtuple("Stored", "id kind station_id version digest orphan data")
 
@@ -258,10 +258,10 @@ def _insert_new(kind, station_id, incoming, before, parents, now):
         # An event that arrived before its parent is kept, flagged until the parent comes.
         orphans[rid] = parent_id is not None and parent_id not in parents
         text = canonical_json(data)
-        rows.append((rid, kind.name, station_id, parent_id, version, json_digest(text), text,
-                     orphans[rid], now, now))
+        rows.append((rid, parent_id, version, json_digest(text), text, orphans[rid]))
     returned = bulk.insert_ignore(CentralRecord, LEDGER_COLUMNS, rows, returning="id",
-                                  ready=True)
+                                  ready=True, same={"kind": kind.name, "station": station_id,
+                                                    "received_at": now, "updated_at": now})
     if returned is None:
         return orphans
     inserted = {bulk.uuid_text(i) for i in returned}

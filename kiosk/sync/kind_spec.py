@@ -26,6 +26,7 @@ INT_RANGE = (0, 10**6)
 # Text without a length in the model (a description) is still bounded on the wire.
 TEXT_MAX = 20_000
 EARLIEST = datetime(2000, 1, 1)
+_MISSING = object()  # a key the record does not have (None is a value: empty)
 
 
 @dataclass(frozen=True)
@@ -140,23 +141,26 @@ class SyncKind:
         fields take their defaults (docs/sync-protocol.md, "Adding a synced field").
         """
         latest = now + timedelta(seconds=window)
-        why = _time_problem(version, latest)
-        if why:
-            return data, f"version: {why}"
+        if version is not None and not _quick_time(version, latest):
+            why = _time_problem(version, latest)
+            if why:
+                return data, f"version: {why}"
         data = dict(data)
+        get = data.get
         for spec, fast in self._checks():
+            value = get(spec.key, _MISSING)
+            # The usual case first: a value the quick test passes (None never does).
+            if fast is not None and fast(value, latest):
+                continue
             key = spec.key
-            if key not in data:
+            if value is _MISSING:
                 if spec.required:
                     return data, f"{key} is missing"
-                data[key] = spec.default
-            value = data[key]
+                data[key] = value = spec.default
             if value is None:
                 if not spec.null:
                     return data, f"{key} may not be empty"
                 continue
-            if fast is not None and fast(value, latest):
-                continue  # plainly well-formed: the full check below would say so too
             why = _value_problem(spec, value, latest)
             if why:
                 return data, f"{key}: {why}"
@@ -190,11 +194,15 @@ def _quick_check(spec):
         return _quick_time
     if spec.type == "date":
         return _quick_day
-    if spec.type == "text" and (spec.choices is None or not callable(spec.choices)):
+    if spec.type == "text":
         longest = spec.max_length or float("inf")
-        allowed = frozenset(spec.choices) if spec.choices is not None else None
-        if allowed is None:
+        if spec.choices is None:
             return lambda value, latest: type(value) is str and len(value) <= longest
+        if callable(spec.choices):  # read at each record, as the full check reads them
+            choices = spec.choices
+            return lambda value, latest: (type(value) is str and len(value) <= longest
+                                          and value in choices())
+        allowed = frozenset(spec.choices)
         return lambda value, latest: (type(value) is str and len(value) <= longest
                                       and value in allowed)
     return None

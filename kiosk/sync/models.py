@@ -111,7 +111,8 @@ class CentralRecord(BaseModel):
     """Central: one pushed record, stored once by its UUID (the primary key is the guard)."""
 
     id = UUIDField(primary_key=True)
-    kind = CharField(max_length=40, index=True)
+    # Read by kind through the (kind, received_at) index below (0023).
+    kind = CharField(max_length=40)
     station = ForeignKeyField(Station, backref="records", on_delete="RESTRICT")
     parent_id = UUIDField(null=True, index=True)
     version = CharField(max_length=64)

@@ -128,16 +128,19 @@ def gunzip_bounded(raw, limit=MAX_BODY, ratio=MAX_RATIO, floor=RATIO_FLOOR):
 
 
 def _depth_problem(value, limit):
-    # Only containers go on the stack: a push is mostly scalars, and this runs on every record.
-    if not isinstance(value, dict | list):
-        return False
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
+    # Level by level, containers only: a push is mostly scalars, and this runs on every
+    # record. json.loads makes plain dicts and lists, so their exact types are enough.
+    level = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
         if depth > limit:
             return True
-        stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item)
-                     if isinstance(v, dict | list))
+        below = []
+        for item in level:
+            below += [v for v in (item.values() if type(item) is dict else item)
+                      if type(v) is dict or type(v) is list]
+        level = below
     return False
 
 

@@ -259,16 +259,19 @@ def _push(client, run, batch_size, progress):
                 "batch": batch, "kind": kind.name,
                 "records": [{"id": r.id, "version": r.version, "data": r.data} for r in records]})
             acked, conflicts = _check_ack(answer, batch, kind, records)
-            outbox.mark_sent(kind, records, acked, [c["id"] for c in conflicts],
-                             {c["id"]: c.get("reason") for c in conflicts})
-            run.pushed += len(acked)
-            run.conflicts += len(conflicts)
+            # The run's counts commit with the ack they count: one commit (one fsync of
+            # the station's disk) per batch, not two (issue 11: a night's sync ≤ 0.3 s).
+            with write_transaction():
+                outbox.mark_sent(kind, records, acked, [c["id"] for c in conflicts],
+                                 {c["id"]: c.get("reason") for c in conflicts})
+                run.pushed += len(acked)
+                run.conflicts += len(conflicts)
+                run.save()
             sent_here += len(records)
             progress("pushed", kind=kind.name, sent=sent_here)
             if len(acked) + len(conflicts) < len(records):
                 raise SyncError(protocol.NOT_AN_ACK, "central acknowledged only part of a batch",
                                 retry=True)
-        run.save()
 
 
 def _check_ack(answer, batch, kind, records):
@@ -292,12 +295,13 @@ def _pull(client, run, batch_size, progress):
             raise SyncError(protocol.NOT_AN_ACK, "central's page of changes is malformed",
                             retry=True)
         if changes:
-            apply_page(changes, cursor, page["next"])
-            run.pulled += len(changes)
+            with write_transaction():  # the count commits with the page it counts
+                apply_page(changes, cursor, page["next"])
+                run.pulled += len(changes)
+                run.save()
             progress("pulled", count=len(changes), cursor=page["next"])
         if not page.get("more") or not changes:
             break
-    run.save()
 
 
 def apply_page(changes, cursor, next_cursor):

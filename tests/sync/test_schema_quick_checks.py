@@ -48,3 +48,21 @@ def test_a_refused_value_is_still_refused_with_its_reason(app):
         "count: not a whole number"
     assert mood.check(dict(data, workshop_id="nope"), data["updated_at"], now)[1] == \
         "workshop_id: not a valid value"
+
+
+def test_every_field_of_a_nights_kinds_has_a_quick_check(app):
+    """Choices read at each record (a mood, a category) are still checked the quick way: the
+    full check was most of a mood count's schema check (issue 11)."""
+    for name in ("mood_group", "service_request", "request_event"):
+        assert [spec.key for spec, quick in kinds.get(name)._checks() if quick is None] == []
+
+
+def test_choices_read_at_each_record_are_read_again(app, monkeypatch):
+    from kiosk.service import categories
+    kind = kinds.get("service_request")
+    spec, quick = next((s, q) for s, q in kind._checks() if s.key == "category")
+    latest = datetime(2026, 3, 2)
+    assert quick("suggestion", latest)
+    monkeypatch.setattr(categories, "KEYS", ("learning",))
+    assert not quick("suggestion", latest)
+    assert kind_spec._value_problem(spec, "suggestion", latest) == "not one of the allowed values"

@@ -122,3 +122,36 @@ def test_the_dashboard_shows_the_promises_per_enterprise(federation_admin):
     assert "Care promises kept" in html and "菏泽重工" in html
     cell = html.split('data-promise="hospital">', 1)[1].split("</td>", 1)[0]
     assert cell.strip() == "3/4 · 1 late"
+
+
+def test_a_push_recounts_the_year_in_a_few_reads_with_the_months_own_figures(app, caplog):
+    """The counts before a push are each month's figures page, read for the whole year at
+    once: recounting month by month was the largest part of a station's sync (issue 11)."""
+    import logging
+    from datetime import date
+
+    from kiosk.care.calendar_data import figures
+    from kiosk.care.promises import PROMISES
+    today = date(2026, 3, 20)
+    member = make_member(birthday=date(1980, 11, 5))
+    member.created_at = utcnow().replace(year=2025, month=1)
+    member.save()
+    for day in (date(2025, 4, 30), date(2025, 12, 31), date(2026, 3, 1)):
+        stay = record_event(member, "hospital", day, "chair", place="医院")
+        record_visit(find_occurrence(member, "hospital", day, stay.id),
+                     day + timedelta(days=2), "chair", visitors="王主席", method="hospital")
+    record_event(member, "hardship", date(2026, 2, 27), "chair", what="困难")
+    caplog.set_level(logging.DEBUG, logger="peewee")
+    assert month_counts.refresh(today) > 0
+    reads = [r for r in caplog.records if r.name == "peewee" and "SELECT" in r.getMessage()]
+    assert len(reads) <= 6
+    stored = {(r.month, r.promise): (r.due, r.in_time, r.late) for r in CareMonthCount.select()}
+    expected = {}
+    for month in month_counts.months_to_count(today):
+        rows = figures(month.year, month.month, today)
+        for promise in PROMISES:
+            if rows[promise]["due"]:
+                expected[(month, promise)] = tuple(rows[promise][k]
+                                                   for k in ("due", "in_time", "late"))
+    assert stored == expected and len(expected) >= 5
+    assert month_counts.refresh(today) == 0
