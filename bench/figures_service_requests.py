@@ -29,8 +29,8 @@ def _fill(app):
     """10,000 requests over a year, a fifth still open, some urgent, some overdue."""
     from kiosk.db import db
     from kiosk.models import this_station_id, utcnow
-    from kiosk.service_requests import categories
-    from kiosk.service_requests.models import ServiceRequest
+    from kiosk.service import categories
+    from kiosk.service.models import ServiceRequest
     rng = random.Random(7)
     now = utcnow()
     with app.app_context(), db.connection_context():
@@ -64,7 +64,7 @@ def run(h):
     app = h.app(SERVICE_REQUESTS_PER_TERMINAL_PER_MINUTE=10 ** 9)
     from kiosk.db import db
     from kiosk.models import AdminUser
-    from kiosk.service_requests import lifecycle
+    from kiosk.service import lifecycle
     with app.app_context(), db.connection_context():
         filed = lifecycle.file_request("hardship", "家庭困难", "孩子上学需要帮助")
         admin = AdminUser.create(username="chair", password_hash="-")
@@ -91,8 +91,8 @@ def run(h):
                                     "admin_seen": time.time() + 3600})
     headers = {"Cookie": chair}
     h.compare_http(f"inbox, first page of {REQUESTS:,} requests", inbox_app,
-                   "/admin/requests/", headers=headers)
+                   "/admin/service/", headers=headers)
     h.compare_http(f"inbox, overdue and open of {REQUESTS:,}", inbox_app,
-                   "/admin/requests/?overdue=1&status=open", headers=headers)
+                   "/admin/service/?overdue=1&status=open", headers=headers)
     h.compare_http(f"statistics over {REQUESTS:,} requests", inbox_app,
-                   "/admin/requests/statistics", headers=headers)
+                   "/admin/service/statistics", headers=headers)

@@ -181,7 +181,7 @@ def run(h):
     fill_requests(app)
     from kiosk.db import db
     from kiosk.models import AdminUser
-    from kiosk.service_requests import lifecycle
+    from kiosk.service import lifecycle
     with app.app_context(), db.connection_context():
         from kiosk.benefits.demo import load_demo_links
         load_demo_links()
@@ -286,7 +286,7 @@ def _start_and_memory(h, app, visitor, board, team, chair):
         mixed = ["/", "/attract", "/identify/", f"/identify/team/{team}", board,
                  "/mood/board", "/benefits/", "/keyboard/candidates?q=shenghuo",
                  "/service/", "/notices/"]
-        admin = ["/admin/", "/admin/mood/", "/admin/requests/"]
+        admin = ["/admin/", "/admin/mood/", "/admin/service/"]
         count = MIXED if not h.quick else 2000
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         for n in range(count):

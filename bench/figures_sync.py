@@ -169,7 +169,7 @@ def _fill_station(station_id):
 
     from kiosk.mood.models import MoodDailyCount
     from kiosk.roster.models import Member, Team, Workshop
-    from kiosk.service_requests import lifecycle
+    from kiosk.service import lifecycle
     workshop = Workshop.create(name="机加工车间")
     teams = [Team.create(workshop=workshop, name=f"班组{i}") for i in range(20)]
     for n, team in enumerate(teams):

@@ -16,7 +16,7 @@ MIN_SECRET_CHARS = 32
 # The modules that declare the records each feature syncs (``register_all``), in both
 # roles: central keeps what stations push (mood counts, care events) though it shows
 # no mood screen. Imported on the sync's first use (kiosk/sync/kinds.py).
-SYNC_FEATURES = ("kiosk.roster.sync", "kiosk.notices.sync", "kiosk.service_requests.sync",
+SYNC_FEATURES = ("kiosk.roster.sync", "kiosk.notices.sync", "kiosk.service.sync",
                  "kiosk.mood.sync", "kiosk.benefits.sync", "kiosk.care.sync")
 
 
@@ -81,8 +81,8 @@ def _features(role):
     benefit links (central writes the city's, stations show them); identified
     check-ins, the roster and identification stay at the station (docs/architecture.md).
     """
-    from . import admin, benefits, kiosk_home, roster, service_requests
-    common = [kiosk_home, roster, admin, service_requests, benefits]
+    from . import admin, benefits, home, roster, service
+    common = [home, roster, admin, service, benefits]
     if role == "station":
         from . import alerts, care, identify, mood, notices
         from .sync import admin as sync_admin

@@ -78,7 +78,7 @@ def load(app, members=120, seed=2020):
         load_demo_links(owners=("central",))
         return password
     from .mood.demo import load_demo_checkins
-    from .service_requests.demo import load_demo_requests
+    from .service.demo import load_demo_requests
     _load_roster(app, members, seed)
     load_demo_links()
     load_demo_checkins(app.config["BABEL_DEFAULT_TIMEZONE"])

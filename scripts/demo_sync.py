@@ -54,7 +54,7 @@ from datetime import timedelta
 from kiosk.roster.models import Member
 from kiosk.models.base import utcnow
 from kiosk.mood import records, retention
-from kiosk.service_requests import lifecycle
+from kiosk.service import lifecycle
 members = list(Member.select().order_by(Member.staff_no).limit({checkins}))
 yesterday = utcnow() - timedelta(days=1)
 for i, m in enumerate(members):
@@ -108,8 +108,8 @@ def main():
             print()
         print(f"{len(stations) + 2}. Central answers the rights request of {stations[0][0]}")
         python(central_dir, "central", f"""
-            from kiosk.service_requests import lifecycle
-            from kiosk.service_requests.models import ServiceRequest
+            from kiosk.service import lifecycle
+            from kiosk.service.models import ServiceRequest
             r = ServiceRequest.get(ServiceRequest.receipt_code == "{receipts[stations[0][0]]}")
             lifecycle.add_event(r.id, "public_reply", "市总权益部", "central",
                                 text="已联系企业，本周内答复")
@@ -131,8 +131,8 @@ def main():
             print(python(folder, "station", f"""
                 from kiosk.models import Setting
                 from kiosk.notices.models import Announcement
-                from kiosk.service_requests.models import ServiceRequest
-                from kiosk.service_requests import lifecycle
+                from kiosk.service.models import ServiceRequest
+                from kiosk.service import lifecycle
                 print(f"  {name} (central calls it {{Setting.get_value('central.name')}}): "
                       f"{{Announcement.select().count()}} announcement(s): "
                       + "; ".join(a.title for a in Announcement.select()))

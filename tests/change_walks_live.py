@@ -59,11 +59,11 @@ def category(tmp):
         assert "housing" in (allowed() if callable(allowed) else allowed)
 
     chair = chair_client(app)
-    inbox = ok(chair.get("/admin/requests/"))
+    inbox = ok(chair.get("/admin/service/"))
     assert 'value="housing"' in inbox and HOUSING["name"][1] in inbox
-    assert str(filed.id) in ok(chair.get("/admin/requests/?category=housing"))
-    assert HOUSING["name"][1] in ok(chair.get("/admin/requests/statistics"))
-    assert HOUSING["name"][1] in ok(chair.get("/admin/requests/settings"))
+    assert str(filed.id) in ok(chair.get("/admin/service/?category=housing"))
+    assert HOUSING["name"][1] in ok(chair.get("/admin/service/statistics"))
+    assert HOUSING["name"][1] in ok(chair.get("/admin/service/settings"))
 
 
 def mood(tmp):

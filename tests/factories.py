@@ -84,8 +84,8 @@ def make_request(category="hardship", topic="家庭困难", description="", memb
                  created_at=None, events=(), actor="chair"):
     """A service request as the kiosk files it; ``events`` are (kind, text) the chair adds
     afterwards. ``created_at`` back-dates the request and its first event."""
-    from kiosk.service_requests import lifecycle
-    from kiosk.service_requests.models import RequestEvent, ServiceRequest
+    from kiosk.service import lifecycle
+    from kiosk.service.models import RequestEvent, ServiceRequest
     request = lifecycle.file_request(category, topic, description, phone=phone, member=member)
     if created_at is not None:
         ServiceRequest.update(created_at=created_at, awaiting_since=created_at).where(

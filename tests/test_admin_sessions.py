@@ -10,7 +10,7 @@ import time
 import pytest
 
 import kiosk.passwords
-import kiosk.service_requests.limits
+import kiosk.service.limits
 from kiosk import create_app
 from kiosk.db import migrate
 from kiosk.models import AuditLog
@@ -127,7 +127,7 @@ def test_behind_https_the_cookie_is_secure_and_the_client_address_comes_from_the
 def clock(monkeypatch):
     """The throttle's clock, moved by hand."""
     now = [1000.0]
-    monkeypatch.setattr(kiosk.service_requests.limits.time, "monotonic", lambda: now[0])
+    monkeypatch.setattr(kiosk.service.limits.time, "monotonic", lambda: now[0])
     return now
 
 

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from kiosk.service_requests import categories
+from kiosk.service import categories
 
 from .source_lines import lines_naming
 
@@ -70,17 +70,17 @@ def test_the_mood_walk_through_lists_what_the_fourth_mood_test_adds():
 
 # Where a request category's key may be written out: its definition, its icon's name, the
 # demo's requests. (Care's "hardship" is another thing: a promise, kiosk/care/.)
-MAY_NAME_A_CATEGORY = {"kiosk/service_requests/categories.py", "kiosk/service_requests/demo.py"}
+MAY_NAME_A_CATEGORY = {"kiosk/service/categories.py", "kiosk/service/demo.py"}
 
 
 def test_no_other_file_names_a_request_category():
     """What the category walk-through promises: nothing outside its files lists the six."""
     keys = "|".join(categories.KEYS)
-    pattern = rf"""["'](?:{keys})["']|(?:tone|category|sr)-(?:{keys})\b"""
-    named = lines_naming(["kiosk/service_requests/**/*.py", "kiosk/central/**/*.py",
+    pattern = rf"""["'](?:{keys})["']|(?:tone|category|service)-(?:{keys})\b"""
+    named = lines_naming(["kiosk/service/**/*.py", "kiosk/central/**/*.py",
                           "kiosk/sync/**/*.py", "kiosk/alerts/**/*.py",
-                          "templates/service_requests/**/*.html",
-                          "templates/admin/service_requests/**/*.html",
+                          "templates/service/**/*.html",
+                          "templates/admin/service/**/*.html",
                           "templates/central/**/*.html", "static/css/*.css", "static/js/*.js"],
                          dict.fromkeys((".py", ".html", ".css", ".js"), pattern), MAY_NAME_A_CATEGORY)
     assert not named, "read the categories from categories.CATEGORIES:\n" + "\n".join(named)

@@ -10,7 +10,7 @@ from kiosk import create_app
 from kiosk.db import db, migrate
 from kiosk.models import AdminUser, Setting
 from kiosk.mood.models import MoodCheckin
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 from kiosk.sync.models import SyncRun
 
 from .conftest import ADMIN_PASSWORD

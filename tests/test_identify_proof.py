@@ -13,7 +13,7 @@ from kiosk.mood import settings as mood_settings
 from kiosk.mood.models import MoodCheckin
 from kiosk.roster import pins
 from kiosk.roster.models import MemberPin
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service.models import RequestEvent, ServiceRequest
 
 from .factories import PIN, make_member, make_pin, make_request, make_team, prove
 

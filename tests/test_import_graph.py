@@ -149,9 +149,9 @@ def test_the_graph_sees_function_level_and_importlib_imports():
 # The features: what registers screens, pages or commands (docs/architecture.md, "Layers").
 # The roster is one of them as a whole; its core (ROSTER_CORE) is what the others build on.
 FEATURES = ("kiosk.admin", "kiosk.alerts", "kiosk.benefits", "kiosk.care", "kiosk.central",
-            "kiosk.cli", "kiosk.demo_data", "kiosk.identify", "kiosk.kiosk_home", "kiosk.mood",
-            "kiosk.notices", "kiosk.pinyin", "kiosk.proof", "kiosk.roster",
-            "kiosk.service_requests", "kiosk.sync.admin")
+            "kiosk.cli", "kiosk.demo_data", "kiosk.home", "kiosk.identify", "kiosk.mood",
+            "kiosk.notices", "kiosk.pinyin", "kiosk.roster",
+            "kiosk.service", "kiosk.sync.admin")
 
 # The roster's tables, writes, PINs, importers and sync kinds: every feature may use them,
 # so they use no feature (not even the admin shell: a PIN is hashed by kiosk/passwords.py).

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 
 from kiosk.notices.models import Announcement
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service.models import RequestEvent, ServiceRequest
 
 from .factories import make_checkin, make_member, make_request, make_team, prove
 from .test_service_requests import HX, file_request, receipt_in_session
@@ -141,7 +141,7 @@ def test_the_reason_is_kept_with_the_reopening(client, resolved, admin):
     assert reopened.status == "reopened" and reopened.rating == "unsatisfied"
     event = RequestEvent.get(RequestEvent.request == resolved.id, RequestEvent.kind == "reopened")
     assert event.text == "too_slow"
-    detail = admin.get(f"/admin/requests/{resolved.id}").get_data(as_text=True)
+    detail = admin.get(f"/admin/service/{resolved.id}").get_data(as_text=True)
     assert re.search(r"重新办理[^<]*：办得太慢", detail)
 
 
@@ -165,8 +165,8 @@ def test_the_chairs_own_topics_may_have_an_english_form(client, admin):
         form.update({f"{key}-handled_by": "central" if key == "rights" else "station",
                      f"{key}-deadline_days": "3", f"{key}-topics": ""})
     form["pay-topics"] = "加班费 | Overtime pay\n高温补贴"
-    assert admin.post("/admin/requests/settings", data=form).status_code in (200, 303)
-    assert "加班费 | Overtime pay" in admin.get("/admin/requests/settings").get_data(as_text=True)
+    assert admin.post("/admin/service/settings", data=form).status_code in (200, 303)
+    assert "加班费 | Overtime pay" in admin.get("/admin/service/settings").get_data(as_text=True)
     english(client)
     page = client.get("/service/new/pay").get_data(as_text=True)
     assert ">Overtime pay</button>" in page and ">高温补贴</button>" in page

@@ -130,12 +130,12 @@ def test_a_follow_up_and_a_new_request_show_on_the_admin_pages_at_once(admin):
                             kind="talk", by_admin="chair")
     assert 'data-member="' + upset.staff_no not in admin.get("/admin/mood/").get_data(as_text=True)
 
-    before = admin.get("/admin/requests/statistics").get_data(as_text=True)
-    inbox = admin.get("/admin/requests/").get_data(as_text=True)
+    before = admin.get("/admin/service/statistics").get_data(as_text=True)
+    inbox = admin.get("/admin/service/").get_data(as_text=True)
     make_request(topic="食堂饭菜")
-    assert admin.get("/admin/requests/statistics").get_data(as_text=True) != before
+    assert admin.get("/admin/service/statistics").get_data(as_text=True) != before
     assert "食堂饭菜" not in inbox
-    assert "食堂饭菜" in admin.get("/admin/requests/").get_data(as_text=True)
+    assert "食堂饭菜" in admin.get("/admin/service/").get_data(as_text=True)
 
 
 def reaching_flask(app):
@@ -231,16 +231,16 @@ def logged_in(app, username):
 
 def test_the_statistics_follow_the_language_and_the_period(admin):
     make_request(topic="食堂饭菜")
-    chinese = admin.get("/admin/requests/statistics").get_data(as_text=True)
+    chinese = admin.get("/admin/service/statistics").get_data(as_text=True)
     assert "全部类别" in chinese
     admin.get("/lang/en")
-    english = admin.get("/admin/requests/statistics").get_data(as_text=True)
+    english = admin.get("/admin/service/statistics").get_data(as_text=True)
     assert "All services" in english and "全部类别" not in english
     admin.get("/lang/zh_Hans")
-    three = admin.get("/admin/requests/statistics?months=3").get_data(as_text=True)
+    three = admin.get("/admin/service/statistics?months=3").get_data(as_text=True)
     assert three.count('<th class="num">20') == 3   # three months' columns, no more
-    again = admin.get("/admin/requests/statistics").get_data(as_text=True)
-    figures = 'class="sr-kpis"'   # the page's CSRF token is signed anew every second
+    again = admin.get("/admin/service/statistics").get_data(as_text=True)
+    figures = 'class="service-kpis"'   # the page's CSRF token is signed anew every second
     assert again.split(figures)[1] == chinese.split(figures)[1]
 
 

@@ -21,8 +21,8 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.models.base import utcnow
-from kiosk.service_requests import receipt
-from kiosk.service_requests.models import INTERNAL_NOTE, RequestEvent, ServiceRequest
+from kiosk.service import receipt
+from kiosk.service.models import INTERNAL_NOTE, RequestEvent, ServiceRequest
 
 from .conftest import make_app
 from .factories import make_member, make_request, prove

@@ -17,7 +17,7 @@ import pytest
 import kiosk.models.base
 from kiosk.db import db
 from kiosk.roster.models import Member
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import runner
 from kiosk.sync.models import SyncRun
 
@@ -220,7 +220,7 @@ def station_day(app, client, admin, monkeypatch, caplog):
     clock.advance(2)
     code = file_anonymously(client, "rights", "班长扣我工资还骂人")
     clock.advance(3)
-    assert admin.post(f"/admin/requests/{named.id}/events",
+    assert admin.post(f"/admin/service/{named.id}/events",
                       data={"kind": "public_reply", "text": "已收到，我们来核实"}).status_code == 200
     clock.advance(500)
     keypad_checkin(client, others[0], "ok")

@@ -8,8 +8,8 @@ from pypinyin import lazy_pinyin
 from kiosk.mood import settings as mood_settings
 from kiosk.mood.models import MoodCheckin
 from kiosk.pinyin import dictionary
-from kiosk.service_requests import crisis, lifecycle
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service import crisis, lifecycle
+from kiosk.service.models import ServiceRequest
 
 from .factories import make_member, make_request, make_team
 
@@ -50,7 +50,7 @@ def test_the_phone_number_is_dropped_unless_the_worker_confirms(client, admin):
     assert client.post("/service/submit").status_code == 303
     request = filed(client)
     assert request.anonymous and request.phone is None
-    assert "13800138000" not in admin.get(f"/admin/requests/{request.id}").get_data(as_text=True)
+    assert "13800138000" not in admin.get(f"/admin/service/{request.id}").get_data(as_text=True)
 
 
 def test_an_anonymous_submit_without_the_warning_keeps_no_phone(client):
@@ -154,7 +154,7 @@ def test_the_chair_is_alerted_at_once_and_the_crisis_comes_first(admin):
     make_request("suggestion", "安全生产", "叉车太快")
     home = admin.get("/admin/").get_data(as_text=True)
     assert "请马上查看" in home
-    inbox = admin.get("/admin/requests/").get_data(as_text=True)
+    inbox = admin.get("/admin/service/").get_data(as_text=True)
     rows = [line for line in inbox.splitlines() if "data-request=" in line]
     # The two crises (despair, counselling) first, then the other urgent one.
     first_two = " ".join(rows[:2])
@@ -162,18 +162,18 @@ def test_the_chair_is_alerted_at_once_and_the_crisis_comes_first(admin):
 
 
 def test_the_chair_edits_the_crisis_words_and_contacts(admin):
-    page = admin.get("/admin/requests/settings").get_data(as_text=True)
+    page = admin.get("/admin/service/settings").get_data(as_text=True)
     assert "不想活" in page and "12356" in page
     form = {f"{c}-{f}": v for c in ("suggestion", "learning", "hardship", "counselling", "pay",
                                     "rights")
             for f, v in (("handled_by", "station"), ("deadline_days", "3"), ("topics", ""))}
     form.update(urgent_words="工伤", crisis_words="不想活\n撑不住了", crisis_hotline="12355",
                 crisis_office_place="工会办公室", crisis_office_phone="8888")
-    assert admin.post("/admin/requests/settings", data=form).status_code == 303
+    assert admin.post("/admin/service/settings", data=form).status_code == 303
     assert crisis.words() == ["不想活", "撑不住了"] and crisis.contacts().hotline == "12355"
     assert make_request("pay", "加班费", "我快撑不住了").crisis
     form["crisis_words"] = ""
-    assert admin.post("/admin/requests/settings", data=form).status_code == 422
+    assert admin.post("/admin/service/settings", data=form).status_code == 422
 
 
 @pytest.mark.parametrize("word", crisis.DEFAULT_WORDS)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service.models import RequestEvent, ServiceRequest
 
 from .conftest import make_app
 from .factories import make_member, make_request, prove
@@ -240,7 +240,7 @@ def test_no_rating_before_it_is_resolved(client):
     filed = make_request(events=[("in_progress", "")])
     client.post("/service/track", data={"code": filed.receipt_code})
     html = client.get(f"/service/requests/{filed.id}").get_data(as_text=True)
-    assert "sr-rating" not in html
+    assert "service-rating" not in html
     assert client.post(f"/service/requests/{filed.id}/rating",
                        data={"verdict": "satisfied"}).status_code == 422
 
@@ -251,7 +251,7 @@ def test_text_is_escaped_on_every_screen(client, admin):
     filed = ServiceRequest.get(ServiceRequest.receipt_code == code)
     client.post("/service/track", data={"code": code})
     for html in (client.get(f"/service/requests/{filed.id}").get_data(as_text=True),
-                 admin.get(f"/admin/requests/{filed.id}").get_data(as_text=True)):
+                 admin.get(f"/admin/service/{filed.id}").get_data(as_text=True)):
         assert "<script>alert" not in html and "&lt;script&gt;" in html
 
 

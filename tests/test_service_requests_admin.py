@@ -9,26 +9,41 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.models import utcnow
-from kiosk.service_requests import lifecycle, stats
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service import lifecycle, stats
+from kiosk.service.models import RequestEvent, ServiceRequest
 
 from .factories import make_admin, make_member, make_request
 
 HX = {"HX-Request": "true"}
 
 
-@pytest.mark.parametrize("url", ["/admin/requests/", "/admin/requests/settings",
-                                 "/admin/requests/statistics", "/admin/requests/statistics.csv"])
+@pytest.mark.parametrize("url", ["/admin/service/", "/admin/service/settings",
+                                 "/admin/service/statistics", "/admin/service/statistics.csv"])
 def test_admin_pages_need_a_login(client, url):
     response = client.get(url)
     assert response.status_code == 302 and "/admin/login" in response.headers["Location"]
 
 
+def test_the_old_admin_urls_lead_to_the_same_pages(admin, client):
+    """The chair's pages were /admin/requests/… before the feature had one name: a link
+    in a bookmark or an old alert still opens the page, with its filters."""
+    filed = make_request()
+    for old, new in [("/admin/requests/", "/admin/service/"),
+                     ("/admin/requests", "/admin/service/"),
+                     (f"/admin/requests/{filed.id}", f"/admin/service/{filed.id}"),
+                     ("/admin/requests/?category=pay&status=open",
+                      "/admin/service/?category=pay&status=open")]:
+        response = admin.get(old)
+        assert response.status_code == 301 and response.headers["Location"] == new
+        assert admin.get(new).status_code == 200
+    anonymous = client.get(f"/admin/requests/{filed.id}")
+    assert anonymous.status_code == 302 and "/admin/login" in anonymous.headers["Location"]
+
 def test_inbox_lists_urgent_open_requests_first(admin):
     old = make_request("suggestion", "设备和工具", created_at=utcnow() - timedelta(hours=5))
     urgent = make_request("counselling", "工作压力大", created_at=utcnow() - timedelta(days=1))
     newest = make_request("learning", "技能培训")
-    html = admin.get("/admin/requests/").get_data(as_text=True)
+    html = admin.get("/admin/service/").get_data(as_text=True)
     order = [html.index(str(r.id)) for r in (urgent, newest, old)]
     assert order == sorted(order)
     assert "紧急" in html
@@ -37,24 +52,24 @@ def test_inbox_lists_urgent_open_requests_first(admin):
 def test_inbox_filters(admin):
     make_request("pay", "加班费", events=[("resolved", "")])
     make_request("hardship", "住房")
-    html = admin.get("/admin/requests/?category=pay").get_data(as_text=True)
+    html = admin.get("/admin/service/?category=pay").get_data(as_text=True)
     assert "加班费" in html and "住房" not in html
-    html = admin.get("/admin/requests/?status=open").get_data(as_text=True)
+    html = admin.get("/admin/service/?status=open").get_data(as_text=True)
     assert "住房" in html and "加班费" not in html
-    fragment = admin.get("/admin/requests/?status=resolved", headers=HX).get_data(as_text=True)
+    fragment = admin.get("/admin/service/?status=resolved", headers=HX).get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="inbox-results">') and "加班费" in fragment
 
 
 def test_chair_finds_a_request_by_the_receipt_code_a_worker_reads_out(admin):
     filed = make_request()
     code = filed.receipt_code
-    response = admin.post("/admin/requests/find", data={"code": f"{code[:4]} {code[4:8]} {code[8:]}"})
+    response = admin.post("/admin/service/find", data={"code": f"{code[:4]} {code[4:8]} {code[8:]}"})
     assert response.status_code == 303 and str(filed.id) in response.headers["Location"]
 
 
 def test_a_wrong_receipt_code_in_the_inbox_says_so(admin):
     make_request()
-    response = admin.post("/admin/requests/find", data={"code": "0000 0000 00000"},
+    response = admin.post("/admin/service/find", data={"code": "0000 0000 00000"},
                           follow_redirects=True)
     assert "没有这个回执码的诉求" in response.get_data(as_text=True)
 
@@ -62,12 +77,12 @@ def test_a_wrong_receipt_code_in_the_inbox_says_so(admin):
 def test_overdue_after_the_category_deadline_until_answered(admin):
     late = make_request("hardship", "住房", created_at=utcnow() - timedelta(days=4))
     make_request("hardship", "家庭困难", created_at=utcnow() - timedelta(days=2))
-    html = admin.get("/admin/requests/?overdue=1").get_data(as_text=True)
+    html = admin.get("/admin/service/?overdue=1").get_data(as_text=True)
     assert "住房" in html and "家庭困难" not in html
     dashboard = admin.get("/admin/").get_data(as_text=True)
     assert "有 1 件诉求已超过首次答复时限" in dashboard
-    admin.post(f"/admin/requests/{late.id}/events", data={"kind": "received"})
-    assert "住房" not in admin.get("/admin/requests/?overdue=1").get_data(as_text=True)
+    admin.post(f"/admin/service/{late.id}/events", data={"kind": "received"})
+    assert "住房" not in admin.get("/admin/service/?overdue=1").get_data(as_text=True)
     assert "超过首次答复时限" not in admin.get("/admin/").get_data(as_text=True)
 
 
@@ -79,7 +94,7 @@ def test_urgent_requests_raise_an_alert(admin):
 def test_lifecycle_is_a_list_of_events(admin):
     make_admin(username="wang", display_name="王干事")
     filed = make_request()
-    url = f"/admin/requests/{filed.id}/events"
+    url = f"/admin/service/{filed.id}/events"
     response = admin.post(url, data={"kind": "received", "text": "已收到"}, headers=HX)
     assert response.status_code == 200
     assert response.get_data(as_text=True).lstrip().startswith('<div id="workbench"')
@@ -109,7 +124,7 @@ def test_events_are_append_only(app):
 
 def test_declining_needs_a_reason_and_steps_follow_the_status(admin):
     filed = make_request()
-    url = f"/admin/requests/{filed.id}/events"
+    url = f"/admin/service/{filed.id}/events"
     response = admin.post(url, data={"kind": "declined", "text": ""})
     assert response.status_code == 422 and "不予受理的理由" in response.get_data(as_text=True)
     assert admin.post(url, data={"kind": "declined", "text": "不属于工会职责"}).status_code == 200
@@ -127,12 +142,12 @@ def test_a_request_for_the_federation_is_kept_shown_as_waiting_and_not_exposed(a
     filed = make_request("rights", "拖欠工资", description="老板三个月没发工资", member=member,
                          phone="13900000000")
     assert filed.handled_by == "central" and filed.sent_to_central_at is None
-    inbox = admin.get("/admin/requests/").get_data(as_text=True)
+    inbox = admin.get("/admin/service/").get_data(as_text=True)
     assert "等待上报市总工会" in inbox and "周杰" not in inbox and "拖欠工资" not in inbox
-    detail = admin.get(f"/admin/requests/{filed.id}").get_data(as_text=True)
+    detail = admin.get(f"/admin/service/{filed.id}").get_data(as_text=True)
     assert "老板三个月没发工资" not in detail and "周杰" not in detail and "13900000000" not in detail
     assert "等待下次同步上报" in detail
-    response = admin.post(f"/admin/requests/{filed.id}/events", data={"kind": "received"})
+    response = admin.post(f"/admin/service/{filed.id}/events", data={"kind": "received"})
     assert response.status_code == 422
     assert "有 1 件转市总工会办理的诉求等待下次同步上报" in admin.get("/admin/").get_data(as_text=True)
     # Nor can the station write its events: central owns them.
@@ -164,7 +179,7 @@ def test_chair_edits_routing_deadline_topics_and_urgent_words(admin, client):
     form["rights-handled_by"] = "station"
     form["pay-deadline_days"] = "7"
     form["urgent_words"] = "火灾\n"
-    response = admin.post("/admin/requests/settings", data=form)
+    response = admin.post("/admin/service/settings", data=form)
     assert response.status_code == 303
     html = client.get("/service/new/hardship").get_data(as_text=True)
     assert "子女助学" in html and "大病救助" in html and html.count("子女助学") == 1
@@ -178,7 +193,7 @@ def test_chair_edits_routing_deadline_topics_and_urgent_words(admin, client):
 
 
 def test_bad_settings_keep_what_was_typed(admin):
-    response = admin.post("/admin/requests/settings",
+    response = admin.post("/admin/service/settings",
                           data={"pay-deadline_days": "0", "pay-handled_by": "mars",
                                 "pay-topics": "加班费"})
     assert response.status_code == 422
@@ -206,7 +221,7 @@ def test_statistics_by_category_and_month(admin):
     assert report.categories["pay"].resolved_share == 0.5
     assert report.overall.total == 3 and report.overall.satisfaction == 1.0
     assert 9.9 < report.categories["pay"].median_resolution_hours < 10.1
-    html = admin.get("/admin/requests/statistics").get_data(as_text=True)
+    html = admin.get("/admin/service/statistics").get_data(as_text=True)
     assert "待遇有诉求" in html and "50%" in html and "100%" in html
 
 
@@ -226,7 +241,7 @@ def test_median_and_month_boundary_in_local_time():
 
 def test_csv_opens_in_chinese_excel(admin):
     make_request("hardship", "住房")
-    response = admin.get("/admin/requests/statistics.csv?months=3")
+    response = admin.get("/admin/service/statistics.csv?months=3")
     assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
     body = response.data
     assert body.startswith(b"\xef\xbb\xbf")       # UTF-8 BOM: Excel reads it as UTF-8
@@ -246,11 +261,11 @@ def test_csv_opens_in_chinese_excel(admin):
 def test_no_admin_input_gives_a_server_error(admin, text, kind):
     filed = make_request()
     for data in ({"kind": kind, "text": text}, {"kind": kind, "assignee": text}, {"kind": text}):
-        assert admin.post(f"/admin/requests/{filed.id}/events", data=data).status_code < 500
+        assert admin.post(f"/admin/service/{filed.id}/events", data=data).status_code < 500
     settings_form = {"pay-handled_by": text, "pay-deadline_days": text, "pay-topics": text,
                      "urgent_words": text}
-    assert admin.post("/admin/requests/settings", data=settings_form).status_code < 500
+    assert admin.post("/admin/service/settings", data=settings_form).status_code < 500
     for query in ({"category": text}, {"status": text}, {"page": text}, {"code": text},
                   {"months": text}):
-        assert admin.get("/admin/requests/", query_string=query).status_code < 500
-        assert admin.get("/admin/requests/statistics", query_string=query).status_code < 500
+        assert admin.get("/admin/service/", query_string=query).status_code < 500
+        assert admin.get("/admin/service/statistics", query_string=query).status_code < 500

@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from kiosk.pinyin import dictionary
-from kiosk.service_requests import receipt
-from kiosk.service_requests.inputs import PhoneError, clean_line, clean_phone, clean_text
-from kiosk.service_requests.limits import GuessBackoff, SlidingWindow
+from kiosk.service import receipt
+from kiosk.service.inputs import PhoneError, clean_line, clean_phone, clean_text
+from kiosk.service.limits import GuessBackoff, SlidingWindow
 
 from .factories import make_request
 

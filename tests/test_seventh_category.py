@@ -10,9 +10,9 @@ import pytest
 from flask_babel import lazy_gettext as _l
 from jinja2 import ChoiceLoader, DictLoader
 
-from kiosk.service_requests import categories
-from kiosk.service_requests.categories import STATION, Category
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service import categories
+from kiosk.service.categories import STATION, Category
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import kinds
 
 from .conftest import chair_client, make_app
@@ -45,7 +45,7 @@ def ok(response):
 
 def test_a_seventh_category_is_filed_followed_answered_and_counted(tmp_path, seventh_category):
     app = make_app(tmp_path)
-    app.jinja_env.loader = ChoiceLoader([DictLoader({"service_requests/icons/housing.svg": ICON}),
+    app.jinja_env.loader = ChoiceLoader([DictLoader({"service/icons/housing.svg": ICON}),
                                          app.jinja_env.loader])
     worker = app.test_client()
     worker.get("/lang/en")
@@ -62,12 +62,12 @@ def test_a_seventh_category_is_filed_followed_answered_and_counted(tmp_path, sev
     assert "Housing" in ok(tracked)
 
     chair = chair_client(app, "en")
-    assert "Housing" in ok(chair.get("/admin/requests/"))
-    assert str(filed.id) in ok(chair.get("/admin/requests/?category=housing"))
-    assert "宿舍漏水" in ok(chair.get(f"/admin/requests/{filed.id}"))
-    assert "Housing" in ok(chair.get("/admin/requests/settings"))
-    assert "Housing" in ok(chair.get("/admin/requests/statistics"))
-    assert "Housing" in ok(chair.get("/admin/requests/statistics.csv"))
+    assert "Housing" in ok(chair.get("/admin/service/"))
+    assert str(filed.id) in ok(chair.get("/admin/service/?category=housing"))
+    assert "宿舍漏水" in ok(chair.get(f"/admin/service/{filed.id}"))
+    assert "Housing" in ok(chair.get("/admin/service/settings"))
+    assert "Housing" in ok(chair.get("/admin/service/statistics"))
+    assert "Housing" in ok(chair.get("/admin/service/statistics.csv"))
     ok(chair.get("/admin/"))
 
     with app.app_context():
@@ -78,4 +78,4 @@ def test_a_seventh_category_is_filed_followed_answered_and_counted(tmp_path, sev
 def test_central_names_a_seventh_category(tmp_path, seventh_category):
     chair = chair_client(make_app(tmp_path, KIOSK_ROLE="central"), "en")
     ok(chair.get("/admin/central/"))
-    assert "Housing" in ok(chair.get("/admin/requests/settings"))
+    assert "Housing" in ok(chair.get("/admin/service/settings"))

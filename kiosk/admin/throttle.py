@@ -9,9 +9,9 @@ address than a brute force from elsewhere, so they can still log in.
 
 Unknown usernames are throttled exactly like known ones: the answer reveals
 nothing about which accounts exist. Counts live in the process, like the
-kiosk's other limits (service_requests/limits.py); a restart forgets them.
+kiosk's other limits (service/limits.py); a restart forgets them.
 """
-from ..service_requests.limits import GuessBackoff
+from ..service.limits import GuessBackoff
 
 
 class LoginThrottle:

@@ -60,7 +60,7 @@ def _crisis(params, names):
 
 
 def _category(params):
-    from ..service_requests import categories
+    from ..service import categories
     category = categories.get(params.get("category"))
     return str(category.name) if category is not None else ""
 

@@ -4,20 +4,25 @@ The station shows its own links beside the city federation's; the chair
 manages the station's own and may hide or place central ones locally. On the
 central server the same admin pages write the central links.
 """
-from flask import url_for
+from flask import Blueprint, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..tiles import AdminSection, Tile, register_admin_section, register_tile
 
+bp = Blueprint("benefits", __name__, url_prefix="/benefits")
+admin_bp = Blueprint("benefits_admin", __name__, url_prefix="/admin/benefits")
+
+from . import admin_views, screens  # noqa: E402,F401  (views: their routes join the blueprints)
+
 
 def init_app(app):
-    from . import admin_views, images, screens
+    from . import images
     from .demo import load_demo_links  # noqa: F401  (the demo loader's entry point)
     from .messages import CATEGORY_LABELS, OWNER_LABELS, STATUS_LABELS
     from .urls import short_url
 
-    app.register_blueprint(screens.bp)
-    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(bp)
+    app.register_blueprint(admin_bp)
     if app.config["KIOSK_ROLE"] == "station":
         register_tile(app, Tile("benefits.index", _l("Scan for benefits"),
                                 _l("Members' app, offers, aid, insurance"),

@@ -4,7 +4,6 @@ import hashlib
 import uuid
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -28,14 +27,12 @@ from wtforms.validators import DataRequired, Length, Optional
 from .. import data_version, pdf, qr
 from ..admin.auth import audit, login_required
 from ..htmx import is_htmx, render
-from . import images, poster, service
+from . import admin_bp, images, poster, service
 from .logos import LogoError, normalise_logo
 from .messages import CATEGORY_LABELS, logo_error, too_long_message, url_error
 from .models import CATEGORIES, BenefitLink, BenefitLogo
 from .screens import today
 from .urls import LinkURLError, normalise_url, short_url
-
-bp = Blueprint("benefits_admin", __name__, url_prefix="/admin/benefits")
 
 poster_cache = qr.ImageCache(max_items=8)
 
@@ -74,7 +71,7 @@ def role():
     return current_app.config["KIOSK_ROLE"]
 
 
-@bp.get("/")
+@admin_bp.get("/")
 @login_required
 def links():
     """All links, the station's and the federation's, in the kiosk's order."""
@@ -104,14 +101,14 @@ def _link_table_html():
     return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@admin_bp.route("/new", methods=["GET", "POST"])
 @login_required
 def add_link():
     """Add a link owned by this station (or, on the central server, by central)."""
     return _edit(BenefitLink(owner=role()), is_new=True)
 
 
-@bp.route("/<uuid:link_id>", methods=["GET", "POST"])
+@admin_bp.route("/<uuid:link_id>", methods=["GET", "POST"])
 @login_required
 def edit_link(link_id):
     """Edit a link owned here; a link owned elsewhere is shown read-only."""
@@ -205,7 +202,7 @@ def _chosen_logo(form, link, store):
     return (bytes(row.png), digest) if row is not None else (None, None)
 
 
-@bp.post("/preview")
+@admin_bp.post("/preview")
 @login_required
 def preview():
     """The unsaved form as the kiosk would show it (htmx, on every change)."""
@@ -227,7 +224,7 @@ def preview():
                   problems=[], max_length=qr.max_length(*qr.settings(card.logo_in_qr)))
 
 
-@bp.post("/<uuid:link_id>/hidden")
+@admin_bp.post("/<uuid:link_id>/hidden")
 @login_required
 def toggle_hidden(link_id):
     """Hide a link from the kiosk or show it again (a central link: at this station only)."""
@@ -238,7 +235,7 @@ def toggle_hidden(link_id):
     return _after_change()
 
 
-@bp.post("/<uuid:link_id>/move")
+@admin_bp.post("/<uuid:link_id>/move")
 @login_required
 def move_link(link_id):
     """Move a link one place up or down on the kiosk."""
@@ -284,7 +281,7 @@ def _poster(links, kind):
     return poster_cache.get_or_render(key, draw)
 
 
-@bp.get("/poster")
+@admin_bp.get("/poster")
 @login_required
 def poster_page():
     """The A4 poster of the chosen links: a preview, and PDF and PNG downloads."""
@@ -298,7 +295,7 @@ def poster_page():
                   link_ids=[str(link.id) for link in links])
 
 
-@bp.errorhandler(pdf.CJKFontMissing)
+@admin_bp.errorhandler(pdf.CJKFontMissing)
 def _font_missing(error):
     current_app.logger.error("poster: %s", error)
     flash(_("The poster cannot be printed: the Chinese font is missing on this computer. "
@@ -306,7 +303,7 @@ def _font_missing(error):
     return redirect(url_for("benefits_admin.links"))
 
 
-@bp.get("/poster.pdf")
+@admin_bp.get("/poster.pdf")
 @login_required
 def poster_pdf():
     """The poster as a PDF, one A4 page per sheet."""
@@ -315,7 +312,7 @@ def poster_pdf():
     return pdf.download(_poster(links, "pdf"), f"poster-{today()}.pdf", no_store=False)
 
 
-@bp.get("/poster-<int:sheet>.png")
+@admin_bp.get("/poster-<int:sheet>.png")
 @login_required
 def poster_png(sheet):
     """One sheet of the poster as a PNG."""

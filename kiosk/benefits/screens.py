@@ -1,13 +1,12 @@
 """The kiosk's benefit screens: the cards, one code full-screen, and their images."""
-from flask import Blueprint, abort, current_app, make_response, request
+from flask import abort, current_app, make_response, request
 
 from ..admin.auth import current_admin
 from ..htmx import render
 from ..page_cache import cacheable_page
+from . import bp
 from .images import MIMETYPES, local_today, qr_bytes, scannable
 from .models import CATEGORIES, BenefitLink, BenefitLogo
-
-bp = Blueprint("benefits", __name__, url_prefix="/benefits")
 
 # A year: the image URLs carry the content's key, so a change is a new URL.
 IMMUTABLE = "public, max-age=31536000, immutable"

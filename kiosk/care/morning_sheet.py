@@ -19,7 +19,7 @@ from ..models import utcnow
 from ..mood import settings as mood_settings
 from ..mood import today as mood_today
 from ..mood.care_data import care_lists
-from ..service_requests import queries
+from ..service import queries
 from .calendar_data import calendar, occurrences
 
 # "This week": today and the six days after it.

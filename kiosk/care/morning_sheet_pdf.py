@@ -8,7 +8,7 @@ from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 
 from .. import pdf
-from ..service_requests import categories
+from ..service import categories
 from .labels import PROMISE_LABELS
 
 MARGIN = 14

@@ -41,7 +41,7 @@ def dashboard():
 
 def _category_name(key):
     try:
-        from ..service_requests import categories
+        from ..service import categories
     except ImportError:
         return key
     category = categories.get(key)

@@ -57,7 +57,7 @@ def request_figures():
     rebuilt from the events), so a request's figures follow its events.
     """
     try:
-        from ..service_requests.models import ServiceRequest
+        from ..service.models import ServiceRequest
     except ImportError:
         return {"total": 0}
     by_category, by_status = Counter(), Counter()

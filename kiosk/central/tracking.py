@@ -12,13 +12,13 @@ learns the progress of *a* request, never whose it is.
 The code is a bearer secret: it is never logged (no log call here; waitress, the
 production server, keeps no access log; a reverse proxy in front must not log the
 path of /t/ either: README, "Phones"), the answer is ``no-store`` and ``noindex``,
-and guesses are slowed down like at the kiosk (service_requests/limits.py).
+and guesses are slowed down like at the kiosk (service/limits.py).
 """
 from flask import Blueprint, current_app, render_template, request
 
-from ..service_requests import categories, lifecycle, receipt
-from ..service_requests.limits import GuessBackoff, SlidingWindow
-from ..service_requests.models import RESPONSE_KINDS, ServiceRequest
+from ..service import categories, lifecycle, receipt
+from ..service.limits import GuessBackoff, SlidingWindow
+from ..service.models import RESPONSE_KINDS, ServiceRequest
 
 bp = Blueprint("tracking", __name__)
 

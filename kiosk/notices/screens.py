@@ -2,12 +2,11 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app
+from flask import current_app
 
 from ..htmx import render
+from . import bp
 from .models import Announcement
-
-bp = Blueprint("notices", __name__, url_prefix="/notices")
 
 
 def current(today):

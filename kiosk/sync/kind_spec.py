@@ -63,7 +63,7 @@ class SyncKind:
     materialize: Callable | None = None   # central: ([data]) into the feature's own tables
     blob_fields: tuple = ()                  # bytes, sent as base64
     # The ack's time is kept to the hour: a sync soon after an anonymous request
-    # must not date it to the minute (service_requests/lifecycle.coarse).
+    # must not date it to the minute (service/lifecycle.coarse).
     coarse_ack_time: bool = False
     base_fields: tuple = field(default=BASE_FIELDS)
     label: object = ""                      # what the admin pages call these records

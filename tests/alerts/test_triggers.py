@@ -11,7 +11,7 @@ from kiosk.care.records import record_event
 from kiosk.db import db, write_transaction
 from kiosk.models import utcnow
 from kiosk.mood import settings as mood_settings
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 
 from ..factories import make_checkin, make_member, make_team, make_workshop, prove
 from .helpers import HX, deliver, file_request, identify, upset_and_talk, wecom

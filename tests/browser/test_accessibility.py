@@ -142,7 +142,7 @@ def test_every_kiosk_screen_fits_and_passes_axe(browser, live_server, app, viewp
     expect(page.locator("h1")).to_have_text("工会怎么联系您？")
     problems.extend(check(page, f"service-contact-{orientation}"))
     page.get_by_role("button", name=re.compile("匿名提交")).tap()
-    expect(page.locator(".sr-summary")).to_be_visible()
+    expect(page.locator(".service-summary")).to_be_visible()
     problems.extend(check(page, f"service-review-{orientation}"))
     page.get_by_role("button", name="提交给工会").tap()
     expect(page.locator("#receipt-code")).to_be_visible()
@@ -152,15 +152,15 @@ def test_every_kiosk_screen_fits_and_passes_axe(browser, live_server, app, viewp
     for digit in filed.receipt_code:
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="查询").tap()
-    expect(page.locator(".sr-badge")).to_be_visible()
+    expect(page.locator(".service-badge")).to_be_visible()
     problems.extend(check(page, f"service-status-{orientation}"))
     context.close()
     assert not problems, "\n".join(problems)
 
 
 ADMIN_PAGES = ["/admin/", "/admin/roster/members", "/admin/roster/teams", "/admin/roster/import",
-               "/admin/mood/", "/admin/mood/trends", "/admin/mood/settings", "/admin/requests/",
-               "/admin/requests/statistics", "/admin/requests/settings", "/admin/benefits/",
+               "/admin/mood/", "/admin/mood/trends", "/admin/mood/settings", "/admin/service/",
+               "/admin/service/statistics", "/admin/service/settings", "/admin/benefits/",
                "/admin/care/", "/admin/sync/"]
 
 
@@ -178,7 +178,7 @@ def test_main_admin_pages_pass_axe_and_skip_to_content(browser, live_server, app
         page.goto(path)
         problems.extend(describe_violations(path, axe_violations(page)))
     # The first Tab reaches a link that skips the header to the content.
-    page.goto("/admin/requests/")
+    page.goto("/admin/service/")
     page.keyboard.press("Tab")
     skip = page.locator(":focus")
     expect(skip).to_have_attribute("href", "#main")

@@ -86,8 +86,8 @@ def test_a_worker_sets_their_pin_from_a_printed_slip_and_reads_their_request(bro
     type_on_keypad(page, "3691")
     page.get_by_role("button", name="确定").tap()
     expect(page.locator("h1")).to_have_text("李强 的诉求")
-    page.locator(".sr-list-item", has_text="心理咨询").tap()
-    expect(page.locator(".sr-status-head h1")).to_contain_text("心理有困惑 · 心理咨询")
+    page.locator(".service-list-item", has_text="心理咨询").tap()
+    expect(page.locator(".service-status-head h1")).to_contain_text("心理有困惑 · 心理咨询")
     expect(page.get_by_text(SECRET)).to_be_visible()
 
     # Next time: the staff number and the PIN.
@@ -113,4 +113,4 @@ def test_a_badge_proves_after_a_photo_tap(page):
     page.keyboard.type("B880042", delay=5)
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("赵敏 的诉求")
-    expect(page.locator(".sr-list-item", has_text="技能培训")).to_be_visible()
+    expect(page.locator(".service-list-item", has_text="技能培训")).to_be_visible()

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kiosk.notices.models import Announcement
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_checkin, make_member, make_pin, make_request, make_team
@@ -34,12 +34,12 @@ def test_not_satisfied_asks_why_with_one_optional_tap(page):
     open_by_code(page, filed.receipt_code)
     page.get_by_role("button", name=re.compile("不满意")).tap()
     expect(page.get_by_text("能说说哪里不满意吗？")).to_be_visible()
-    expect(page.locator(".sr-badge")).to_have_text("已办结")          # nothing recorded yet
+    expect(page.locator(".service-badge")).to_have_text("已办结")          # nothing recorded yet
     screenshot(page, "rating-asks-why-portrait")
     page.get_by_role("button", name="办得太慢").tap()
     expect(page.get_by_role("status")).to_contain_text("工会主席会重新办理")
-    expect(page.locator(".sr-badge")).to_have_text("重新办理")
-    expect(page.locator(".sr-timeline")).to_contain_text("重新办理：办得太慢")
+    expect(page.locator(".service-badge")).to_have_text("重新办理")
+    expect(page.locator(".service-timeline")).to_contain_text("重新办理：办得太慢")
     assert ServiceRequest.get_by_id(filed.id).status == "reopened"
 
 
@@ -48,7 +48,7 @@ def test_not_satisfied_without_a_reason(page):
     open_by_code(page, filed.receipt_code)
     page.get_by_role("button", name=re.compile("不满意")).tap()
     page.get_by_role("button", name="不想说").tap()
-    expect(page.locator(".sr-badge")).to_have_text("重新办理")
+    expect(page.locator(".service-badge")).to_have_text("重新办理")
 
 
 @pytest.mark.parametrize("width", [1280, 1440])
@@ -58,8 +58,8 @@ def test_the_statistics_table_reads_well_on_the_chairs_laptop(browser, live_serv
     make_admin(password=ADMIN_PASSWORD)
     context, page = new_page(browser, {"width": width, "height": 900}, base_url=live_server.url)
     admin_log_in(page)
-    page.goto("/admin/requests/statistics?months=24")
-    name = page.locator("table.sr-stats tbody th", has_text="权益有侵害")
+    page.goto("/admin/service/statistics?months=24")
+    name = page.locator("table.service-stats tbody th", has_text="权益有侵害")
     # The lines the name is set on: one, not one per character.
     lines = name.evaluate("""el => {
         const r = document.createRange(); r.selectNodeContents(el);

@@ -75,9 +75,9 @@ def test_filing_and_the_receipt_on_a_phone(browser, live_server, seeded):
     page.goto("/")
     screenshot(page, "narrow-home-390")
     page.locator(".tile", has_text="帮你办").tap()
-    expect(page.locator(".sr-category", has_text="生活有困难")).to_be_visible()
+    expect(page.locator(".service-category", has_text="生活有困难")).to_be_visible()
     screenshot(page, "narrow-service-390")
-    page.locator(".sr-category", has_text="生活有困难").tap()
+    page.locator(".service-category", has_text="生活有困难").tap()
     page.get_by_role("button", name="家庭困难", exact=True).tap()
     expect(page.locator("#description")).to_be_visible()
     assert not overflowing(page)
@@ -86,7 +86,7 @@ def test_filing_and_the_receipt_on_a_phone(browser, live_server, seeded):
     expect(page.locator("h1")).to_have_text("工会怎么联系您？")
     assert not overflowing(page)
     page.get_by_role("button", name="匿名提交").tap()
-    expect(page.locator(".sr-summary")).to_be_visible()
+    expect(page.locator(".service-summary")).to_be_visible()
     assert not overflowing(page)
     page.get_by_role("button", name="提交给工会").tap()
     expect(page.locator("#receipt-qr")).to_be_visible()
@@ -105,7 +105,7 @@ def test_the_receipt_in_both_orientations(browser, live_server, seeded, viewport
     page.get_by_role("button", name="下一步").tap()
     expect(page.locator("h1")).to_have_text("工会怎么联系您？")
     page.get_by_role("button", name="匿名提交").tap()
-    expect(page.locator(".sr-summary")).to_be_visible()
+    expect(page.locator(".service-summary")).to_be_visible()
     page.get_by_role("button", name="提交给工会").tap()
     expect(page.locator("#receipt-federation")).to_contain_text("市总工会")
     screenshot(page, f"receipt-federation-{name}")
@@ -126,8 +126,8 @@ def test_centrals_tracking_page_on_a_phone(browser, tmp_path):
 
     from kiosk.db import db
     from kiosk.models.base import utcnow
-    from kiosk.service_requests import receipt
-    from kiosk.service_requests.models import RequestEvent
+    from kiosk.service import receipt
+    from kiosk.service.models import RequestEvent
 
     from ..conftest import make_app
     from ..factories import make_request

@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import expect
 
 from kiosk.db import db
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 
 from ..conftest import make_app
 from .conftest import PORTRAIT, LiveServer, new_page

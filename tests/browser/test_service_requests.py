@@ -5,7 +5,7 @@ import re
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service.models import RequestEvent, ServiceRequest
 
 from ..conftest import ADMIN_PASSWORD
 from ..factories import make_admin, make_member, make_pin, make_request, make_team
@@ -40,7 +40,7 @@ def type_pin(page, pin):
 def start_filing(page, category_name="生活有困难", topic="家庭困难"):
     page.goto("/")
     page.locator(".tile", has_text="帮你办").tap()
-    page.locator(".sr-category", has_text=category_name).tap()
+    page.locator(".service-category", has_text=category_name).tap()
     page.get_by_role("button", name=topic, exact=True).tap()
     expect(page.locator("#description")).to_be_visible()
 
@@ -79,8 +79,8 @@ def test_worker_files_anonymously_typing_chinese_by_pinyin(page):
 
     expect(page.locator("h1")).to_have_text("工会怎么联系您？")
     page.get_by_role("button", name=re.compile("匿名提交")).tap()
-    expect(page.locator(".sr-summary")).to_contain_text("生活困难加班")
-    expect(page.locator(".sr-summary")).to_contain_text("匿名")
+    expect(page.locator(".service-summary")).to_contain_text("生活困难加班")
+    expect(page.locator(".service-summary")).to_contain_text("匿名")
     screenshot(page, "service-review-portrait")
     page.get_by_role("button", name="提交给工会").tap()
 
@@ -102,8 +102,8 @@ def test_worker_files_anonymously_typing_chinese_by_pinyin(page):
     for digit in code:
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="查询").tap()
-    expect(page.locator(".sr-badge")).to_have_text("待受理")
-    expect(page.locator(".sr-status-text")).to_have_text("生活困难加班")
+    expect(page.locator(".service-badge")).to_have_text("待受理")
+    expect(page.locator(".service-status-text")).to_have_text("生活困难加班")
 
 
 def test_named_request_with_phone_is_found_again_by_proving_who_one_is(page):
@@ -124,8 +124,8 @@ def test_named_request_with_phone_is_found_again_by_proving_who_one_is(page):
     # A staff number only claims: filing under the name asks for the PIN as well.
     expect(page.locator("h1")).to_have_text("王芳，请确认是您本人")
     type_pin(page, "3691")
-    expect(page.locator(".sr-summary")).to_contain_text("王芳")
-    expect(page.locator(".sr-summary")).to_contain_text("13800138000")
+    expect(page.locator(".service-summary")).to_contain_text("王芳")
+    expect(page.locator(".service-summary")).to_contain_text("13800138000")
     page.get_by_role("button", name="提交给工会").tap()
     code = read_receipt_code(page)
     filed = ServiceRequest.get(ServiceRequest.receipt_code == code)
@@ -141,8 +141,8 @@ def test_named_request_with_phone_is_found_again_by_proving_who_one_is(page):
     page.get_by_role("button", name="确定").tap()
     type_pin(page, "3691")
     expect(page.locator("h1")).to_have_text("王芳 的诉求")
-    page.locator(".sr-list-item", has_text="加班费").tap()
-    expect(page.locator(".sr-status-head h1")).to_contain_text("待遇有诉求 · 加班费")
+    page.locator(".service-list-item", has_text="加班费").tap()
+    expect(page.locator(".service-status-head h1")).to_contain_text("待遇有诉求 · 加班费")
 
 
 def test_initials_english_and_digits_on_the_keyboard(page):
@@ -181,15 +181,15 @@ def test_worker_rates_a_resolved_request_and_unsatisfied_reopens_it(page):
     for digit in filed.receipt_code:
         page.locator(f".keypad [data-key='{digit}']").tap()
     page.get_by_role("button", name="查询").tap()
-    expect(page.locator(".sr-badge")).to_have_text("已办结")
-    expect(page.locator(".sr-timeline")).to_contain_text("已联系您的班组长。")
-    expect(page.locator(".sr-timeline")).to_contain_text("补助已发放。")
+    expect(page.locator(".service-badge")).to_have_text("已办结")
+    expect(page.locator(".service-timeline")).to_contain_text("已联系您的班组长。")
+    expect(page.locator(".service-timeline")).to_contain_text("补助已发放。")
     screenshot(page, "service-status-portrait")
     page.get_by_role("button", name=re.compile("不满意")).tap()
     page.get_by_role("button", name="问题没有解决").tap()      # why: one optional tap (issue 14)
     expect(page.get_by_role("status")).to_contain_text("工会主席会重新办理")
-    expect(page.locator(".sr-badge")).to_have_text("重新办理")
-    expect(page.locator(".sr-rating")).to_have_count(0)
+    expect(page.locator(".service-badge")).to_have_text("重新办理")
+    expect(page.locator(".service-rating")).to_have_count(0)
     assert ServiceRequest.get_by_id(filed.id).status == "reopened"
 
 
@@ -208,29 +208,29 @@ def test_scanner_reads_the_receipt_qr_like_a_keyboard(page):
     code = filed.receipt_code
     page.keyboard.type(f"{code[:4]}-{code[4:8]}-{code[8:]}", delay=5)
     page.keyboard.press("Enter")
-    expect(page.locator(".sr-status-head h1")).to_contain_text("工作有建议 · 安全生产")
+    expect(page.locator(".service-status-head h1")).to_contain_text("工作有建议 · 安全生产")
 
 
 def test_chair_handles_a_request_with_reply_and_internal_note(page, live_server):
     make_admin(password=ADMIN_PASSWORD)
     filed = make_request("hardship", "家庭困难", description="孩子上学需要帮助")
     admin_log_in(page)
-    page.goto("/admin/requests/")
+    page.goto("/admin/service/")
     row = page.locator(f"tr[data-request='{filed.id}']")
     expect(row).to_contain_text("家庭困难")
     row.get_by_role("link", name="打开").click()
-    expect(page.locator(".sr-description")).to_have_text("孩子上学需要帮助")
+    expect(page.locator(".service-description")).to_have_text("孩子上学需要帮助")
 
     page.get_by_role("button", name="受理", exact=True).click()
-    expect(page.locator("#workbench .sr-badge").first).to_have_text("已受理")
+    expect(page.locator("#workbench .service-badge").first).to_have_text("已受理")
     page.fill("#reply-text", "请周三到工会办公室来一趟。")
     page.get_by_role("button", name="发送答复").click()
-    expect(page.locator(".sr-history")).to_contain_text("请周三到工会办公室来一趟。")
+    expect(page.locator(".service-history")).to_contain_text("请周三到工会办公室来一趟。")
     page.fill("#note-text", "家访安排在周四")
     page.get_by_role("button", name="添加备注").click()
-    expect(page.locator(".sr-history-item.is-internal")).to_contain_text("家访安排在周四")
+    expect(page.locator(".service-history-item.is-internal")).to_contain_text("家访安排在周四")
     page.get_by_role("button", name="办结", exact=True).click()
-    expect(page.locator("#workbench .sr-badge").first).to_have_text("已办结")
+    expect(page.locator("#workbench .service-badge").first).to_have_text("已办结")
     screenshot(page, "service-admin-detail")
     kinds = [e.kind for e in RequestEvent.select().where(RequestEvent.request == filed.id)
              .order_by(RequestEvent.at)]
@@ -242,8 +242,8 @@ def test_chair_handles_a_request_with_reply_and_internal_note(page, live_server)
     for digit in filed.receipt_code:
         worker.locator(f".keypad [data-key='{digit}']").tap()
     worker.get_by_role("button", name="查询").tap()
-    expect(worker.locator(".sr-timeline")).to_contain_text("请周三到工会办公室来一趟。")
-    expect(worker.locator(".sr-timeline")).not_to_contain_text("家访安排在周四")
+    expect(worker.locator(".service-timeline")).to_contain_text("请周三到工会办公室来一趟。")
+    expect(worker.locator(".service-timeline")).not_to_contain_text("家访安排在周四")
     screenshot(worker, "service-status-landscape")
     worker_context.close()
 
@@ -252,7 +252,7 @@ def test_screens_fit_in_landscape(browser, live_server):
     context, page = new_page(browser, LANDSCAPE, base_url=live_server.url)
     page.goto("/service/")
     screenshot(page, "service-categories-landscape")
-    page.locator(".sr-category", has_text="权益有侵害").tap()
+    page.locator(".service-category", has_text="权益有侵害").tap()
     expect(page.get_by_role("button", name="劳动合同", exact=True)).to_be_visible()
     screenshot(page, "service-topics-landscape")
     page.get_by_role("button", name="劳动合同", exact=True).tap()

@@ -60,7 +60,7 @@ def test_federation_registers_a_station_and_reads_the_dashboard(browser, tmp_pat
                for week in range(4)
                for mood, count in (("happy", 20 + week * 3), ("ok", 12), ("upset", 6 - week))]
     central_store.accept_batch(fresh.id, "mood_group", records)
-    from kiosk.service_requests import lifecycle
+    from kiosk.service import lifecycle
     for i, category in enumerate(["pay", "pay", "rights", "hardship", "suggestion"]):
         request = lifecycle.file_request(category, "加班费", "")
         if i % 2 == 0:

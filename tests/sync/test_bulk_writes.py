@@ -81,7 +81,7 @@ def test_upsert_inserts_new_rows_updates_taken_keys_and_raises_on_another_unique
     from peewee import IntegrityError
 
     from kiosk.db import db
-    from kiosk.service_requests.models import ServiceRequest
+    from kiosk.service.models import ServiceRequest
     station = _station()
     names = ("id", "station_id", "created_at", "updated_at", "awaiting_since", "category",
              "topic", "description", "receipt_code", "handled_by", "urgent", "crisis", "phone")

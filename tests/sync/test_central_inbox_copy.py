@@ -4,7 +4,7 @@ request whose receipt code another station drew stays in the ledger only."""
 import uuid
 
 from kiosk.db import write_transaction
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import central_store
 from kiosk.sync.models import CentralRecord, Station
 

@@ -4,8 +4,8 @@ from kiosk.benefits import service as benefits
 from kiosk.benefits.models import BenefitLink
 from kiosk.central import registry
 from kiosk.db import db, is_sqlite
-from kiosk.service_requests import lifecycle
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service import lifecycle
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import central_store, changelog
 from kiosk.sync.models import CentralChange
 

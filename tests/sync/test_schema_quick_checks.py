@@ -58,7 +58,7 @@ def test_every_field_of_a_nights_kinds_has_a_quick_check(app):
 
 
 def test_choices_read_at_each_record_are_read_again(app, monkeypatch):
-    from kiosk.service_requests import categories
+    from kiosk.service import categories
     kind = kinds.get("service_request")
     spec, quick = next((s, q) for s, q in kind._checks() if s.key == "category")
     latest = datetime(2026, 3, 2)

@@ -17,8 +17,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from kiosk.models.base import utcnow
-from kiosk.service_requests import lifecycle
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service import lifecycle
+from kiosk.service.models import RequestEvent, ServiceRequest
 from kiosk.sync import protocol, runner
 from kiosk.sync.client import CentralClient
 from kiosk.sync.models import CentralConflict, CentralRecord, SyncState

@@ -4,8 +4,8 @@ from datetime import date, timedelta
 from kiosk.models.base import utcnow
 from kiosk.mood import group_counts as mood_counts
 from kiosk.mood.models import MoodGroupCount
-from kiosk.service_requests import lifecycle
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service import lifecycle
+from kiosk.service.models import RequestEvent, ServiceRequest
 from kiosk.sync.models import CentralRecord
 
 from ..factories import make_member, make_team, make_workshop

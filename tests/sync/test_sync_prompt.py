@@ -2,8 +2,8 @@
 the station's prompt sync against a real central, online and after central was down."""
 import threading
 
-from kiosk.service_requests import lifecycle
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service import lifecycle
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import prompt
 from kiosk.sync.models import SyncRun
 

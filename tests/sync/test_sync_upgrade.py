@@ -8,8 +8,8 @@ import json
 import uuid
 
 from kiosk.notices.models import Announcement
-from kiosk.service_requests import lifecycle
-from kiosk.service_requests.models import ServiceRequest
+from kiosk.service import lifecycle
+from kiosk.service.models import ServiceRequest
 from kiosk.sync import kinds
 from kiosk.sync.models import CentralChange, CentralRecord, SyncParked
 

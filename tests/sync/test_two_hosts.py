@@ -9,7 +9,7 @@ from bench.sync_sim import night_of
 from kiosk import create_app
 from kiosk.db import db, write_transaction
 from kiosk.notices.models import Announcement
-from kiosk.service_requests.models import RequestEvent, ServiceRequest
+from kiosk.service.models import RequestEvent, ServiceRequest
 from kiosk.sync import changelog
 from kiosk.sync.client import CentralClient
 from kiosk.sync.models import CentralConflict, CentralRecord
